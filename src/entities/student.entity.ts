@@ -1,0 +1,41 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@ObjectType()
+@Entity('student')
+@Index(['institutionId', 'externalId'], { unique: true })
+export class Student {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'institution_id', type: 'uuid' })
+  institutionId: string;
+
+  @Field({ description: "The institution's own identifier (student number), unique per institution." })
+  @Column({ name: 'external_id', type: 'text' })
+  externalId: string;
+
+  @Field()
+  @Column({ type: 'text' })
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When biometric consent was recorded; null = withdrawn.',
+  })
+  @Column({ name: 'consent_given_at', type: 'timestamptz', nullable: true })
+  consentGivenAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Who recorded the consent.' })
+  @Column({ name: 'consent_recorded_by', type: 'text', nullable: true })
+  consentRecordedBy: string | null;
+
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

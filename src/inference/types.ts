@@ -1,0 +1,101 @@
+// Plain data shared by the inference pool, its workers and the services that call it.
+// Nothing here may import GraphQL, TypeORM or anything outside src/inference.
+
+/** A box in pixels of the upright (EXIF-rotated) original image. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type QualityIssue =
+  'TOO_SMALL' | 'BLURRY' | 'POSE' | 'UNDEREXPOSED' | 'OVEREXPOSED' | 'LOW_DETECTION_SCORE';
+
+export interface FaceQuality {
+  /** Shorter side of the face box, in original-image pixels. */
+  sizePx: number;
+  /** Variance of the Laplacian on the grey face crop, normalised to ~0..1 (higher is sharper). */
+  sharpness: number;
+  /** Head pose estimated from the 68 landmarks, degrees (0 = frontal). */
+  yaw: number;
+  pitch: number;
+  roll: number;
+  /** Mean luminance of the face crop, 0..1. */
+  brightness: number;
+  /** Overall quality 0..1 combining the measures above. */
+  score: number;
+  issues: QualityIssue[];
+}
+
+export interface DetectedFace {
+  box: FaceBox;
+  detectionScore: number;
+  quality: FaceQuality;
+  /** L2-normalised embedding; length depends on the model (128 for face-api). */
+  descriptor: number[];
+  /** Small JPEG of the face (for review screens and profile thumbnails); no EXIF. */
+  thumbnail: Uint8Array;
+}
+
+export interface StageTimings {
+  decodeMs: number;
+  detectMs: number;
+  landmarksMs: number;
+  embedMs: number;
+  totalMs: number;
+}
+
+export interface ImageAnalysis {
+  width: number;
+  height: number;
+  faces: DetectedFace[];
+  /** TensorFlow.js backend the worker ran on: tensorflow (GPU or CPU native), wasm or cpu. */
+  backend: string;
+  /** Identifier of the embedding model, stored beside every embedding. */
+  model: string;
+  timings: StageTimings;
+}
+
+export type InferenceErrorCode = 'INVALID_IMAGE' | 'IMAGE_TOO_LARGE' | 'INFERENCE_UNAVAILABLE';
+
+/** Thrown by the facade (never crosses a thread boundary as a class: workers return codes). */
+export class InferenceError extends Error {
+  constructor(
+    readonly code: InferenceErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InferenceError';
+  }
+}
+
+export interface AnalyzeOptions {
+  /** Stop after this many faces, largest first (enrollment asks for 2 to reject group photos). */
+  maxFaces?: number;
+}
+
+export interface InferenceEngine {
+  /** Decode, detect, align and embed every face of one image. */
+  analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<ImageAnalysis>;
+  /** Backend the workers chose (after ready()). */
+  readonly backend: string;
+  readonly model: string;
+  /** Resolves when at least one worker has loaded its models. */
+  ready(): Promise<void>;
+  stats(): { workers: number; queued: number; utilization: number };
+  close(): Promise<void>;
+}
+
+export interface InferenceConfig {
+  /** Number of worker threads. */
+  workers: number;
+  /** Refuse images with more pixels than this before decoding them. */
+  maxPixels: number;
+  /** Longest side the image is resized to before detection. */
+  maxDimension: number;
+  /** SSD MobileNet minimum detection confidence. */
+  minDetectionScore: number;
+  /** Faces smaller than this (shorter box side, px) are ignored. */
+  minFaceSize: number;
+}

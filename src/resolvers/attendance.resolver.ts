@@ -1,0 +1,131 @@
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+
+import {
+  AttendanceRecord,
+  type AttendanceStatus,
+  type MarkSource,
+} from '../entities/attendance-record.entity';
+import { AttendanceSession } from '../entities/attendance-session.entity';
+import { Course } from '../entities/course.entity';
+import { Student } from '../entities/student.entity';
+import { type AttendanceMarkedPayload, Topic } from '../pubsub';
+import type { Context } from '../schema/context';
+import { MarkAttendanceInput, StartSessionOptions } from '../schema/inputs/course.input';
+import { PageArgs } from '../schema/types/page.type';
+import { PhotoFacePage, PhotoPage } from '../schema/types/pages.type';
+import type { AttendanceService } from '../services/attendance.service';
+import type { PhotoService } from '../services/photo.service';
+
+@Resolver(() => AttendanceSession)
+export class AttendanceResolver {
+  constructor(
+    private readonly sessions: AttendanceService,
+    private readonly photoService: PhotoService,
+  ) {}
+
+  @Query(() => AttendanceSession)
+  session(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AttendanceSession> {
+    return this.sessions.get(ctx.institutionId, id);
+  }
+
+  @Mutation(() => AttendanceSession)
+  startSession(
+    @Arg('courseId', () => ID) courseId: string,
+    @Arg('options', () => StartSessionOptions, { nullable: true }) options: StartSessionOptions | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<AttendanceSession> {
+    return this.sessions.start(ctx.institutionId, courseId, options?.lateAfterMinutes);
+  }
+
+  @Mutation(() => AttendanceSession, {
+    description: 'Closes the session; students not seen are marked ABSENT.',
+  })
+  closeSession(
+    @Arg('sessionId', () => ID) sessionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<AttendanceSession> {
+    return this.sessions.close(ctx.institutionId, sessionId);
+  }
+
+  @Mutation(() => AttendanceRecord, { description: "A teacher's mark; recognition never overrides it." })
+  markAttendance(@Arg('input') input: MarkAttendanceInput, @Ctx() ctx: Context): Promise<AttendanceRecord> {
+    return this.sessions.mark(ctx.institutionId, input);
+  }
+
+  @FieldResolver(() => Boolean)
+  isOpen(@Root() session: AttendanceSession): boolean {
+    return session.closedAt === null;
+  }
+
+  @FieldResolver(() => Course)
+  async course(@Root() session: AttendanceSession, @Ctx() ctx: Context): Promise<Course | null> {
+    return ctx.loaders.course.load(session.courseId);
+  }
+
+  @FieldResolver(() => [AttendanceRecord])
+  records(@Root() session: AttendanceSession): Promise<AttendanceRecord[]> {
+    return this.sessions.records(session.id);
+  }
+
+  @FieldResolver(() => PhotoPage)
+  photos(
+    @Root() session: AttendanceSession,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<PhotoPage> {
+    return this.photoService.listBySession(ctx.institutionId, session.id, page);
+  }
+
+  @FieldResolver(() => PhotoFacePage, {
+    description: 'Faces awaiting a teacher: doubtful matches and unknowns.',
+  })
+  reviewQueue(
+    @Root() session: AttendanceSession,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ): Promise<PhotoFacePage> {
+    return this.photoService.reviewQueue(ctx.institutionId, session.id, page);
+  }
+
+  @Subscription(() => AttendanceRecord, {
+    description: 'Each attendance record of the session as it is created or changes.',
+    subscribe: subscribeToSession(Topic.AttendanceMarked),
+  })
+  attendanceMarked(
+    @Root() event: AttendanceMarkedPayload,
+    @Arg('sessionId', () => ID) _sessionId: string,
+  ): AttendanceRecord {
+    return Object.assign(new AttendanceRecord(), {
+      ...event,
+      status: event.status as AttendanceStatus,
+      source: event.source as MarkSource,
+      firstSeenAt: event.firstSeenAt ? new Date(event.firstSeenAt) : null,
+      updatedAt: new Date(event.updatedAt),
+    });
+  }
+}
+
+@Resolver(() => AttendanceRecord)
+export class AttendanceRecordResolver {
+  @FieldResolver(() => Student)
+  student(@Root() record: AttendanceRecord, @Ctx() ctx: Context): Promise<Student | null> {
+    return ctx.loaders.student.load(record.studentId);
+  }
+}
+
+/** Subscribing checks the session exists (and is visible) first, so a bad id gets NOT_FOUND. */
+export function subscribeToSession(topic: Topic) {
+  return ({ args, context }: { args: Record<string, unknown>; context: unknown }) =>
+    (context as Context).subscribeToSession(topic, String(args.sessionId));
+}

@@ -1,0 +1,92 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+
+import { PhotoFace } from '../entities/photo-face.entity';
+import { Student } from '../entities/student.entity';
+import { SubmittedPhoto } from '../entities/submitted-photo.entity';
+import { type PhotoProcessedPayload, Topic } from '../pubsub';
+import type { Context } from '../schema/context';
+import { type FileUpload, GraphQLUpload, readUpload } from '../schema/upload';
+import type { AttendanceService } from '../services/attendance.service';
+import type { PhotoService } from '../services/photo.service';
+import { subscribeToSession } from './attendance.resolver';
+
+@Resolver(() => SubmittedPhoto)
+export class PhotoResolver {
+  constructor(
+    private readonly photos: PhotoService,
+    private readonly sessions: AttendanceService,
+    private readonly maxUploadBytes: number,
+  ) {}
+
+  @Query(() => SubmittedPhoto)
+  photo(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SubmittedPhoto> {
+    return this.photos.get(ctx.institutionId, id);
+  }
+
+  @Mutation(() => SubmittedPhoto, {
+    description:
+      'Submits a class photo. Answers DONE with the faces when processing ends within the configured wait, ' +
+      'else QUEUED (follow photoProcessed or query photo(id)). The same photo twice counts once.',
+  })
+  async submitPhoto(
+    @Arg('sessionId', () => ID) sessionId: string,
+    @Arg('photo', () => GraphQLUpload) photo: Promise<FileUpload>,
+    @Ctx() ctx: Context,
+  ): Promise<SubmittedPhoto> {
+    // Refuse a closed or unknown session before reading the upload.
+    await this.sessions.getOpen(ctx.institutionId, sessionId);
+    const bytes = await readUpload(photo, this.maxUploadBytes);
+    return this.photos.submit(ctx.institutionId, sessionId, bytes);
+  }
+
+  @FieldResolver(() => [PhotoFace], { description: 'Faces found, left to right.' })
+  async faces(@Root() photo: SubmittedPhoto, @Ctx() ctx: Context): Promise<PhotoFace[]> {
+    return ctx.loaders.facesByPhoto.load(photo.id);
+  }
+
+  @Subscription(() => SubmittedPhoto, {
+    description: 'Photos of the session as their status changes (QUEUED, PROCESSING, DONE, FAILED).',
+    subscribe: subscribeToSession(Topic.PhotoProcessed),
+  })
+  async photoProcessed(
+    @Root() event: PhotoProcessedPayload,
+    @Arg('sessionId', () => ID) _sessionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<SubmittedPhoto> {
+    return this.photos.get(ctx.institutionId, event.photoId);
+  }
+}
+
+@Resolver(() => PhotoFace)
+export class PhotoFaceResolver {
+  constructor(private readonly photos: PhotoService) {}
+
+  @FieldResolver(() => Student, { nullable: true, description: 'The student this face was matched to.' })
+  student(@Root() face: PhotoFace, @Ctx() ctx: Context): Promise<Student | null> | null {
+    return face.studentId ? ctx.loaders.student.load(face.studentId) : null;
+  }
+
+  @FieldResolver(() => Student, { nullable: true, description: 'Best candidate, also when not accepted.' })
+  candidate(@Root() face: PhotoFace, @Ctx() ctx: Context): Promise<Student | null> | null {
+    return face.candidateStudentId ? ctx.loaders.student.load(face.candidateStudentId) : null;
+  }
+
+  @Mutation(() => PhotoFace, {
+    description:
+      'Confirms whose face this is (the candidate by default); marks them and improves their profile.',
+  })
+  confirmFace(
+    @Arg('faceId', () => ID) faceId: string,
+    @Arg('studentId', () => ID, { nullable: true }) studentId: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<PhotoFace> {
+    return this.photos.confirmFace(ctx.institutionId, faceId, studentId);
+  }
+
+  @Mutation(() => PhotoFace, {
+    description: 'Dismisses a face from the review queue (a stranger, a poster).',
+  })
+  dismissFace(@Arg('faceId', () => ID) faceId: string, @Ctx() ctx: Context): Promise<PhotoFace> {
+    return this.photos.dismissFace(ctx.institutionId, faceId);
+  }
+}

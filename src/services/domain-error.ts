@@ -1,0 +1,41 @@
+// Errors the services throw. They know nothing of GraphQL; src/schema/errors.ts maps them at the edge.
+
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  FORBIDDEN = 'FORBIDDEN',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  INVALID_IMAGE = 'INVALID_IMAGE',
+  IMAGE_TOO_LARGE = 'IMAGE_TOO_LARGE',
+  NO_FACE_DETECTED = 'NO_FACE_DETECTED',
+  MULTIPLE_FACES = 'MULTIPLE_FACES',
+  LOW_QUALITY_FACE = 'LOW_QUALITY_FACE',
+  CONSENT_REQUIRED = 'CONSENT_REQUIRED',
+  SESSION_CLOSED = 'SESSION_CLOSED',
+  INFERENCE_UNAVAILABLE = 'INFERENCE_UNAVAILABLE',
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string, id: string) =>
+  new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} does not exist`, { id });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are uuids; anything else cannot exist, and must not reach SQL as a type error. */
+export function assertId(what: string, id: string): void {
+  if (!UUID.test(id)) {
+    throw notFound(what, id);
+  }
+}

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
+import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
+import { InferenceError } from '../inference';
+import type { Logger } from '../observability/logger';
+import type { FileStorage } from '../storage/file-storage';
+import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
+import type { RosterService } from './roster.service';
+import type { StudentService } from './student.service';
+
+/** Quality problems that would poison a profile: such photos are refused at enrollment. */
+export const ENROLLMENT_BLOCKING_ISSUES: readonly QualityIssue[] = ['TOO_SMALL', 'BLURRY', 'POSE'];
+
+/**
+ * A second face at least this fraction of the largest face's size means the photo shows several
+ * people; smaller ones are bystanders in the background and are ignored.
+ */
+export const BYSTANDER_SIZE_RATIO = 0.6;
+
+export interface EnrollmentLimits {
+  maxPhotos: number;
+}
+
+/** Builds and edits students' recognition profiles from their photos. */
+export class EnrollmentService {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly students: StudentService,
+    private readonly engine: InferenceEngine,
+    private readonly roster: RosterService,
+    private readonly storage: FileStorage,
+    private readonly limits: EnrollmentLimits,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ module: EnrollmentService.name });
+  }
+
+  /**
+   * Adds faces to a student's profile. All photos are checked before anything is written: one bad
+   * photo refuses the whole call, with the photo's index in the error.
+   */
+  async enrollFaces(institutionId: string, studentId: string, photos: Uint8Array[]): Promise<FaceSample[]> {
+    const student = await this.students.get(institutionId, studentId);
+    if (!student.consentGivenAt) {
+      throw new DomainError(ErrorCode.CONSENT_REQUIRED, 'The student has not given biometric consent');
+    }
+    if (photos.length === 0 || photos.length > this.limits.maxPhotos) {
+      throw new DomainError(ErrorCode.BAD_USER_INPUT, `Send between 1 and ${this.limits.maxPhotos} photos`, {
+        field: 'photos',
+      });
+    }
+    const hashes = photos.map((p) => createHash('sha256').update(p).digest('hex'));
+    const seen = new Set<string>();
+    hashes.forEach((hash, index) => {
+      if (seen.has(hash)) {
+        throw new DomainError(ErrorCode.CONFLICT, 'The same photo was sent twice', { photoIndex: index });
+      }
+      seen.add(hash);
+    });
+    const repo = this.dataSource.getRepository(FaceSample);
+    const existing = await repo.find({ select: { photoHash: true }, where: { studentId } });
+    const duplicate = hashes.findIndex((h) => existing.some((e) => e.photoHash === h));
+    if (duplicate >= 0) {
+      throw new DomainError(ErrorCode.CONFLICT, 'This photo is already enrolled for the student', {
+        photoIndex: duplicate,
+      });
+    }
+
+    const faces = await Promise.all(photos.map((photo, index) => this.singleFace(photo, index)));
+
+    const keys: string[] = [];
+    try {
+      for (const face of faces) {
+        keys.push(await this.storage.put('faces', face.thumbnail));
+      }
+      const samples = await this.dataSource.transaction((m) =>
+        m.save(
+          faces.map((face, i) =>
+            m.create(FaceSample, {
+              studentId,
+              source: FaceSampleSource.ENROLLMENT,
+              thumbnailKey: keys[i],
+              photoHash: hashes[i],
+              box: roundBox(face.box),
+              quality: face.quality.score,
+              detectionScore: face.detectionScore,
+              embedding: face.descriptor,
+              model: this.engine.model,
+            }),
+          ),
+        ),
+      );
+      await this.roster.invalidateForStudents([studentId], this.engine.model);
+      this.log.info({ studentId, faces: samples.length }, 'faces enrolled');
+      return samples;
+    } catch (error) {
+      await this.storage.delete(keys);
+      throw error;
+    }
+  }
+
+  async listFaces(institutionId: string, studentId: string): Promise<FaceSample[]> {
+    await this.students.get(institutionId, studentId);
+    return this.dataSource
+      .getRepository(FaceSample)
+      .find({ where: { studentId }, order: { createdAt: 'ASC' } });
+  }
+
+  async deleteFace(institutionId: string, faceId: string): Promise<boolean> {
+    assertId('FaceSample', faceId);
+    const repo = this.dataSource.getRepository(FaceSample);
+    const face = await repo.findOneBy({ id: faceId });
+    if (!face) {
+      throw notFound('FaceSample', faceId);
+    }
+    await this.students.get(institutionId, face.studentId);
+    await repo.delete({ id: face.id });
+    await this.storage.delete([face.thumbnailKey]);
+    await this.roster.invalidateForStudents([face.studentId], face.model);
+    return true;
+  }
+
+  thumbnail(key: string): Promise<Buffer> {
+    return this.storage.get(key);
+  }
+
+  private async singleFace(photo: Uint8Array, photoIndex: number): Promise<DetectedFace> {
+    let analysis;
+    try {
+      analysis = await this.engine.analyze(photo, { maxFaces: 2 });
+    } catch (error) {
+      if (error instanceof InferenceError) {
+        throw new DomainError(mapInferenceCode(error), error.message, { photoIndex });
+      }
+      throw error;
+    }
+    const [largest, second] = [...analysis.faces].sort(
+      (a, b) => b.box.width * b.box.height - a.box.width * a.box.height,
+    );
+    if (!largest) {
+      throw new DomainError(ErrorCode.NO_FACE_DETECTED, 'No face was found in the photo', { photoIndex });
+    }
+    if (
+      second &&
+      Math.min(second.box.width, second.box.height) >=
+        BYSTANDER_SIZE_RATIO * Math.min(largest.box.width, largest.box.height)
+    ) {
+      throw new DomainError(
+        ErrorCode.MULTIPLE_FACES,
+        'The photo shows several people; enroll from a photo of the student alone',
+        { photoIndex, faces: analysis.faces.length },
+      );
+    }
+    const blocking = largest.quality.issues.filter((i) => ENROLLMENT_BLOCKING_ISSUES.includes(i));
+    if (blocking.length > 0) {
+      throw new DomainError(
+        ErrorCode.LOW_QUALITY_FACE,
+        `The face is not good enough to enroll: ${blocking.join(', ')}`,
+        {
+          photoIndex,
+          issues: blocking,
+        },
+      );
+    }
+    return largest;
+  }
+}
+
+export function mapInferenceCode(error: InferenceError): ErrorCode {
+  switch (error.code) {
+    case 'INVALID_IMAGE':
+      return ErrorCode.INVALID_IMAGE;
+    case 'IMAGE_TOO_LARGE':
+      return ErrorCode.IMAGE_TOO_LARGE;
+    case 'INFERENCE_UNAVAILABLE':
+      return ErrorCode.INFERENCE_UNAVAILABLE;
+  }
+}
+
+export const roundBox = (box: { x: number; y: number; width: number; height: number }) => ({
+  x: Math.round(box.x),
+  y: Math.round(box.y),
+  width: Math.round(box.width),
+  height: Math.round(box.height),
+});

@@ -1,0 +1,397 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LessThan, type DataSource } from 'typeorm';
+import { isUniqueViolation } from '../db/errors';
+import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
+import { AttendanceSession } from '../entities/attendance-session.entity';
+import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
+import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
+import { PhotoStatus, SubmittedPhoto } from '../entities/submitted-photo.entity';
+import type { ImageAnalysis, InferenceEngine } from '../inference';
+import { InferenceError } from '../inference';
+import { matchFaces, type MatchPolicy } from '../inference/matcher';
+import { createLoaders } from '../loaders';
+import type { Logger } from '../observability/logger';
+import { Topic, type AppPubSub } from '../pubsub';
+import type { AttendanceRepository } from '../repositories/attendance.repository';
+import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
+import type { FileStorage } from '../storage/file-storage';
+import { toAttendanceEvent, type AttendanceService } from './attendance.service';
+import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
+import { mapInferenceCode, roundBox } from './enrollment.service';
+import type { Page, PageRequest } from './page';
+import type { RosterService } from './roster.service';
+
+/** Failures caused by the upload itself: the submitter gets an error and nothing is kept. */
+const BAD_INPUT_CODES = new Set<string>([ErrorCode.INVALID_IMAGE, ErrorCode.IMAGE_TOO_LARGE]);
+
+/** A photo left PROCESSING this long belonged to an instance that died; it is taken up again. */
+const STALE_PROCESSING_MS = 10 * 60_000;
+
+/** Class photos: submission, recognition and the teacher's review of doubtful faces. */
+export class PhotoService {
+  private readonly log: Logger;
+  private readonly inflight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: AttendanceService,
+    private readonly engine: InferenceEngine,
+    private readonly roster: RosterService,
+    private readonly embeddings: FaceEmbeddingRepository,
+    private readonly attendance: AttendanceRepository,
+    private readonly storage: FileStorage,
+    private readonly pubsub: AppPubSub,
+    private readonly policy: () => MatchPolicy,
+    private readonly submitWaitMs: number,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ module: PhotoService.name });
+  }
+
+  /**
+   * Accepts a class photo. Returns the finished analysis when it is ready within the configured
+   * wait, else the QUEUED photo (the result follows by subscription). The same bytes submitted
+   * twice to a session return the first submission and count once.
+   */
+  async submit(institutionId: string, sessionId: string, bytes: Uint8Array): Promise<SubmittedPhoto> {
+    const session = await this.sessions.getOpen(institutionId, sessionId);
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    const repo = this.dataSource.getRepository(SubmittedPhoto);
+    const existing = await repo.findOneBy({ sessionId: session.id, contentHash });
+    if (existing) {
+      return existing;
+    }
+    const storageKey = await this.storage.put('photos', bytes);
+    let photo: SubmittedPhoto;
+    try {
+      photo = await repo.save(
+        repo.create({ sessionId: session.id, contentHash, storageKey, status: PhotoStatus.QUEUED }),
+      );
+    } catch (error) {
+      await this.storage.delete([storageKey]);
+      if (isUniqueViolation(error)) {
+        return repo.findOneByOrFail({ sessionId: session.id, contentHash });
+      }
+      throw error;
+    }
+    await this.emitPhoto(photo);
+    const finished = await Promise.race([
+      this.schedule(photo.id).then(() => true),
+      sleep(this.submitWaitMs, false),
+    ]);
+    const current = await repo.findOneByOrFail({ id: photo.id });
+    if (
+      finished &&
+      current.status === PhotoStatus.FAILED &&
+      current.errorCode &&
+      BAD_INPUT_CODES.has(current.errorCode)
+    ) {
+      await repo.delete({ id: current.id });
+      await this.storage.delete([current.storageKey]);
+      throw new DomainError(
+        current.errorCode as ErrorCode,
+        current.errorMessage ?? 'The photo could not be read',
+      );
+    }
+    return current;
+  }
+
+  async get(institutionId: string, photoId: string): Promise<SubmittedPhoto> {
+    assertId('Photo', photoId);
+    const photo = await this.dataSource.getRepository(SubmittedPhoto).findOneBy({ id: photoId });
+    if (!photo) {
+      throw notFound('Photo', photoId);
+    }
+    await this.sessions.get(institutionId, photo.sessionId);
+    return photo;
+  }
+
+  async listBySession(
+    institutionId: string,
+    sessionId: string,
+    page: PageRequest,
+  ): Promise<Page<SubmittedPhoto>> {
+    const session = await this.sessions.get(institutionId, sessionId);
+    const [items, total] = await this.dataSource.getRepository(SubmittedPhoto).findAndCount({
+      where: { sessionId: session.id },
+      order: { submittedAt: 'ASC' },
+      skip: page.skip,
+      take: page.take,
+    });
+    return { items, total, hasMore: page.skip + items.length < total };
+  }
+
+  /** Faces of a session awaiting a teacher: doubtful matches and unknown faces not yet dismissed. */
+  async reviewQueue(institutionId: string, sessionId: string, page: PageRequest): Promise<Page<PhotoFace>> {
+    const session = await this.sessions.get(institutionId, sessionId);
+    const [items, total] = await this.dataSource.getRepository(PhotoFace).findAndCount({
+      where: { sessionId: session.id, reviewStatus: ReviewStatus.PENDING },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: page.skip,
+      take: page.take,
+    });
+    return { items, total, hasMore: page.skip + items.length < total };
+  }
+
+  /**
+   * A teacher says whose face this is (the proposed candidate by default): the student is marked
+   * (MANUAL) and the face joins their profile, so recognition improves with use.
+   */
+  async confirmFace(institutionId: string, faceId: string, studentId?: string | null): Promise<PhotoFace> {
+    const face = await this.face(institutionId, faceId);
+    const target = studentId ?? face.candidateStudentId;
+    if (!target) {
+      throw new DomainError(ErrorCode.BAD_USER_INPUT, 'This face has no candidate; say which student it is', {
+        field: 'studentId',
+      });
+    }
+    assertId('Student', target);
+    const session = await this.sessions.get(institutionId, face.sessionId);
+    const photo = await this.dataSource.getRepository(SubmittedPhoto).findOneByOrFail({ id: face.photoId });
+    const enrolled = await this.dataSource.query(
+      `SELECT 1 FROM course_enrollment WHERE course_id = $1 AND student_id = $2`,
+      [session.courseId, target],
+    );
+    if ((enrolled as unknown[]).length === 0) {
+      throw new DomainError(ErrorCode.BAD_USER_INPUT, 'The student is not enrolled in this course', {
+        field: 'studentId',
+      });
+    }
+    const thumbnail = await this.storage.get(face.thumbnailKey);
+    const sampleKey = await this.storage.put('faces', thumbnail);
+    try {
+      const { updated, record } = await this.dataSource.transaction(async (m) => {
+        const twin = await m.findOneBy(PhotoFace, { photoId: face.photoId, studentId: target });
+        if (twin && twin.id !== face.id) {
+          throw new DomainError(ErrorCode.CONFLICT, 'Another face in this photo is already this student');
+        }
+        await m.update(
+          PhotoFace,
+          { id: face.id },
+          { studentId: target, reviewStatus: ReviewStatus.CONFIRMED },
+        );
+        await m.insert(FaceSample, {
+          studentId: target,
+          source: FaceSampleSource.CONFIRMED,
+          thumbnailKey: sampleKey,
+          photoHash: photo.contentHash,
+          box: face.box,
+          quality: face.quality,
+          detectionScore: face.detectionScore,
+          embedding: face.embedding,
+          model: face.model,
+        });
+        const existing = await m.findOneBy(AttendanceRecord, { sessionId: session.id, studentId: target });
+        const seenAt =
+          existing?.firstSeenAt && existing.firstSeenAt < photo.submittedAt
+            ? existing.firstSeenAt
+            : photo.submittedAt;
+        const saved = await m.save(
+          m.create(AttendanceRecord, {
+            ...existing,
+            sessionId: session.id,
+            studentId: target,
+            status: lateness(seenAt, session),
+            confidence: face.confidence,
+            firstSeenAt: seenAt,
+            photoId: face.photoId,
+            faceId: face.id,
+            source: MarkSource.MANUAL,
+            note: existing?.note ?? null,
+          }),
+        );
+        return { updated: await m.findOneByOrFail(PhotoFace, { id: face.id }), record: saved };
+      });
+      await this.roster.invalidateForStudents([target], face.model);
+      await this.pubsub.emit(Topic.AttendanceMarked, record.sessionId, toAttendanceEvent(record));
+      return updated;
+    } catch (error) {
+      await this.storage.delete([sampleKey]);
+      throw error;
+    }
+  }
+
+  async dismissFace(institutionId: string, faceId: string): Promise<PhotoFace> {
+    const face = await this.face(institutionId, faceId);
+    await this.dataSource
+      .getRepository(PhotoFace)
+      .update({ id: face.id }, { reviewStatus: ReviewStatus.DISMISSED });
+    return { ...face, reviewStatus: ReviewStatus.DISMISSED };
+  }
+
+  async faceThumbnail(institutionId: string, faceId: string): Promise<Buffer> {
+    const face = await this.face(institutionId, faceId);
+    return this.storage.get(face.thumbnailKey);
+  }
+
+  /** Takes up photos left queued by a previous run of any instance. */
+  async resumePending(): Promise<number> {
+    const repo = this.dataSource.getRepository(SubmittedPhoto);
+    await repo.update(
+      { status: PhotoStatus.PROCESSING, submittedAt: LessThan(new Date(Date.now() - STALE_PROCESSING_MS)) },
+      { status: PhotoStatus.QUEUED },
+    );
+    const pending = await repo.find({ select: { id: true }, where: { status: PhotoStatus.QUEUED } });
+    pending.forEach((p) => void this.schedule(p.id));
+    return pending.length;
+  }
+
+  /** Resolves when every photo this instance is processing has finished (for shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  private schedule(photoId: string): Promise<void> {
+    let job = this.inflight.get(photoId);
+    if (!job) {
+      job = this.process(photoId)
+        .catch((error: unknown) => this.log.error({ err: error, photoId }, 'photo processing crashed'))
+        .finally(() => this.inflight.delete(photoId));
+      this.inflight.set(photoId, job);
+    }
+    return job;
+  }
+
+  private async process(photoId: string): Promise<void> {
+    const repo = this.dataSource.getRepository(SubmittedPhoto);
+    // Claiming with a conditional update lets several instances resume the same backlog safely.
+    const claimed = await repo.update(
+      { id: photoId, status: PhotoStatus.QUEUED },
+      { status: PhotoStatus.PROCESSING },
+    );
+    if (!claimed.affected) {
+      return;
+    }
+    const photo = await repo.findOneByOrFail({ id: photoId });
+    await this.emitPhoto(photo);
+    let analysis: ImageAnalysis;
+    try {
+      analysis = await this.engine.analyze(await this.storage.get(photo.storageKey));
+    } catch (error) {
+      const code =
+        error instanceof InferenceError ? mapInferenceCode(error) : ErrorCode.INFERENCE_UNAVAILABLE;
+      const message = error instanceof Error ? error.message : 'inference failed';
+      await repo.update(
+        { id: photo.id },
+        { status: PhotoStatus.FAILED, errorCode: code, errorMessage: message, processedAt: new Date() },
+      );
+      this.log.warn({ photoId, code }, 'photo failed');
+      await this.emitPhoto({ ...photo, status: PhotoStatus.FAILED });
+      return;
+    }
+    const marked = await this.record(photo, analysis);
+    await Promise.all(
+      marked.map((r) => this.pubsub.emit(Topic.AttendanceMarked, r.sessionId, toAttendanceEvent(r))),
+    );
+    await this.emitPhoto({ ...photo, status: PhotoStatus.DONE });
+    this.log.info(
+      {
+        photoId,
+        faces: analysis.faces.length,
+        marked: marked.length,
+        ms: analysis.timings.totalMs,
+        backend: analysis.backend,
+      },
+      'photo processed',
+    );
+  }
+
+  /** Matches the faces against the course roster and writes faces, marks and status in one transaction. */
+  private async record(photo: SubmittedPhoto, analysis: ImageAnalysis): Promise<AttendanceRecord[]> {
+    const session = await this.dataSource
+      .getRepository(AttendanceSession)
+      .findOneByOrFail({ id: photo.sessionId });
+    const loaders = createLoaders(this.dataSource, this.embeddings);
+    const roster = await this.roster.forCourse(session.courseId, analysis.model, loaders);
+    const matches = matchFaces(
+      analysis.faces.map((f) => ({ descriptor: f.descriptor, quality: f.quality.score })),
+      roster,
+      this.policy(),
+    );
+    const keys = await Promise.all(analysis.faces.map((f) => this.storage.put('faces', f.thumbnail)));
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const marked: AttendanceRecord[] = [];
+        for (const match of matches) {
+          const face = analysis.faces[match.faceIndex];
+          const key = keys[match.faceIndex];
+          if (!face || !key) {
+            continue;
+          }
+          const decision = match.decision as MatchDecision;
+          const saved = await m.save(
+            m.create(PhotoFace, {
+              photoId: photo.id,
+              sessionId: photo.sessionId,
+              box: roundBox(face.box),
+              detectionScore: face.detectionScore,
+              quality: face.quality.score,
+              studentId: decision === MatchDecision.ACCEPT ? match.studentId : null,
+              candidateStudentId: match.candidateStudentId,
+              confidence: match.candidateStudentId ? match.confidence : null,
+              distance: match.candidateStudentId ? match.distance : null,
+              decision,
+              reviewStatus: decision === MatchDecision.ACCEPT ? ReviewStatus.NONE : ReviewStatus.PENDING,
+              thumbnailKey: key,
+              embedding: face.descriptor,
+              model: analysis.model,
+            }),
+          );
+          if (decision === MatchDecision.ACCEPT && match.studentId) {
+            const record = await this.attendance.upsertAutoMark(m, {
+              sessionId: photo.sessionId,
+              studentId: match.studentId,
+              confidence: match.confidence,
+              seenAt: photo.submittedAt,
+              lateAfter: session.lateAfter,
+              photoId: photo.id,
+              faceId: saved.id,
+            });
+            if (record) {
+              marked.push(record);
+            }
+          }
+        }
+        await m.update(
+          SubmittedPhoto,
+          { id: photo.id },
+          {
+            status: PhotoStatus.DONE,
+            width: analysis.width,
+            height: analysis.height,
+            backend: analysis.backend,
+            processingMs: Math.round(analysis.timings.totalMs),
+            processedAt: new Date(),
+          },
+        );
+        return marked;
+      });
+    } catch (error) {
+      await this.storage.delete(keys);
+      throw error;
+    }
+  }
+
+  private async face(institutionId: string, faceId: string): Promise<PhotoFace> {
+    assertId('PhotoFace', faceId);
+    const face = await this.dataSource.getRepository(PhotoFace).findOneBy({ id: faceId });
+    if (!face) {
+      throw notFound('PhotoFace', faceId);
+    }
+    await this.sessions.get(institutionId, face.sessionId);
+    return face;
+  }
+
+  private emitPhoto(photo: Pick<SubmittedPhoto, 'id' | 'sessionId' | 'status'>): Promise<void> {
+    return this.pubsub.emit(Topic.PhotoProcessed, photo.sessionId, {
+      photoId: photo.id,
+      sessionId: photo.sessionId,
+      status: photo.status,
+    });
+  }
+}
+
+function lateness(seenAt: Date, session: AttendanceSession): AttendanceStatus {
+  return seenAt > session.lateAfter ? AttendanceStatus.LATE : AttendanceStatus.PRESENT;
+}

@@ -1,0 +1,192 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startApp, type App, type AppOptions } from '../../src/app';
+import { parseEnv } from '../../src/config/env';
+
+export const FACES_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
+
+export interface TestApp extends App {
+  storageDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server on a free port. Embedded (in-memory PGlite, in-process pub/sub) unless
+ * DATABASE_URL / REDIS_URL are set in the environment, as CI does for its second run.
+ */
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<TestApp> {
+  const storageDir = await mkdtemp(path.join(os.tmpdir(), 'rollcall-test-'));
+  const env = parseEnv({
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    PGLITE_DATA_DIR: 'memory://',
+    STORAGE_DIR: storageDir,
+    INFERENCE_WORKERS: process.env.INFERENCE_WORKERS ?? '2',
+    ...overrides,
+  });
+  const app = await startApp(env, options);
+  return {
+    ...app,
+    storageDir,
+    stop: async () => {
+      await app.close();
+      await rm(storageDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GqlError {
+  message: string;
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+export interface GqlResult<T> {
+  data?: T | null;
+  errors?: GqlError[];
+}
+
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GqlResult<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as GqlResult<T>;
+}
+
+/** Like gql but fails the test on any error. */
+export async function gqlOk<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  const result = await gql<T>(url, query, variables);
+  if (result.errors?.length || !result.data) {
+    throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  }
+  return result.data;
+}
+
+export interface UploadFile {
+  name: string;
+  data: Uint8Array;
+  type?: string;
+}
+
+/**
+ * A GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec):
+ * `files` maps variable paths such as `photo` or `photos.0` to files.
+ */
+export async function gqlUpload<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  files: Record<string, UploadFile>,
+): Promise<GqlResult<T> & { status: number }> {
+  const form = new FormData();
+  const vars = structuredClone(variables);
+  const map: Record<string, string[]> = {};
+  Object.keys(files).forEach((varPath, i) => {
+    map[String(i)] = [`variables.${varPath}`];
+    setPath(vars, varPath, null);
+  });
+  form.append('operations', JSON.stringify({ query, variables: vars }));
+  form.append('map', JSON.stringify(map));
+  Object.values(files).forEach((file, i) => {
+    form.append(String(i), new Blob([file.data], { type: file.type ?? 'image/jpeg' }), file.name);
+  });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Apollo-Require-Preflight': 'true' },
+    body: form,
+  });
+  const text = await res.text();
+  try {
+    return { ...(JSON.parse(text) as GqlResult<T>), status: res.status };
+  } catch {
+    throw new Error(`non-JSON response ${res.status}: ${text.slice(0, 200)}`);
+  }
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node: Record<string, unknown> = target;
+  for (const part of parts.slice(0, -1)) {
+    node[part] ??= /^\d+$/.test(parts[parts.indexOf(part) + 1] ?? '') ? [] : {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1] as string] = value;
+}
+
+export function face(relative: string): Promise<Buffer> {
+  return readFile(path.join(FACES_DIR, relative));
+}
+
+export function wsClient(url: string): Client {
+  return createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+}
+
+/** Collects subscription events until `until` returns true or the timeout passes. */
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  until: (events: T[]) => boolean,
+  timeoutMs = 60_000,
+): { done: Promise<T[]>; ready: Promise<void>; errors: GqlError[] } {
+  const events: T[] = [];
+  const errors: GqlError[] = [];
+  let ready!: () => void;
+  const readyPromise = new Promise<void>((r) => (ready = r));
+  const done = new Promise<T[]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      dispose();
+      reject(new Error(`timed out with ${events.length} events: ${JSON.stringify(events).slice(0, 500)}`));
+    }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      dispose();
+      resolve(events);
+    };
+    const dispose = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => {
+          if (value.errors) {
+            errors.push(...(value.errors as GqlError[]));
+            finish();
+            return;
+          }
+          events.push(value.data as T);
+          if (until(events)) {
+            finish();
+          }
+        },
+        error: (err) => {
+          errors.push(...(Array.isArray(err) ? (err as GqlError[]) : [{ message: String(err) }]));
+          finish();
+        },
+        complete: () => finish(),
+      },
+    );
+  });
+  // graphql-ws acknowledges the connection before subscribing; a short grace lets SUBSCRIBE land.
+  client.on('connected', () => setTimeout(ready, 200));
+  return { done, ready: readyPromise, errors };
+}
+
+export const codesOf = (result: { errors?: GqlError[] }) =>
+  (result.errors ?? []).map((e) => e.extensions?.code);
