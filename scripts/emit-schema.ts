@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { printSchema } from 'graphql';
-import { lexicographicSortSchema } from 'graphql/utilities';
+import { lexicographicSortSchema, printSchema } from 'graphql';
 import { buildAppSchema } from '../src/schema/build-schema';
 
 // Writes src/schema/schema.graphql, the committed contract clients generate their types from.

@@ -107,14 +107,14 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [PhotoResolver, new PhotoResolver(photos, sessions, env.MAX_UPLOAD_BYTES)],
     [PhotoFaceResolver, new PhotoFaceResolver(photos)],
   ]);
-  const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) });
+  const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 
   const institution = await courses.defaultInstitution();
-  const context = (): Promise<Context> =>
+  const context = (live: boolean): Promise<Context> =>
     Promise.resolve({
       institutionId: institution.id,
       actor: 'anonymous',
-      loaders: createLoaders(ds, embeddings),
+      loaders: createLoaders(ds, embeddings, { cache: !live }),
       subscribeToSession: async (topic, sessionId) => {
         const session = await sessions.get(institution.id, sessionId);
         return pubsub.subscribe(topic, session.id);

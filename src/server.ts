@@ -30,8 +30,8 @@ export interface RunningServer {
 }
 
 export interface ServerHooks {
-  /** Builds a fresh per-operation context (loaders are per request). */
-  context(): Promise<Context>;
+  /** Builds a fresh per-operation context; `live` for subscriptions, whose context outlives one result. */
+  context(live: boolean): Promise<Context>;
   /** Liveness/readiness probes. */
   health(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -52,7 +52,7 @@ export async function startHttpServer(
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
     {
       schema,
-      context: () => hooks.context(),
+      context: () => hooks.context(true),
       // graphql-ws has no formatError: results carrying errors are formatted here, like HTTP ones.
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) {
@@ -114,7 +114,7 @@ export async function startHttpServer(
     '/graphql',
     express.json({ limit: '1mb' }),
     graphqlUploadExpress({ maxFileSize: options.maxUploadBytes + 1, maxFiles: options.maxFiles }),
-    expressMiddleware(apollo, { context: () => hooks.context() }),
+    expressMiddleware(apollo, { context: () => hooks.context(false) }),
   );
   // Errors raised before GraphQL runs (oversized body, too many files, bad multipart) still get a
   // GraphQL-shaped answer with a code a client can act on.

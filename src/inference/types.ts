@@ -84,6 +84,8 @@ export interface InferenceEngine {
   /** Resolves when at least one worker has loaded its models. */
   ready(): Promise<void>;
   stats(): { workers: number; queued: number; utilization: number };
+  /** Live tensors in each worker (only model weights when nothing leaks). */
+  tensorCounts(): Promise<number[]>;
   close(): Promise<void>;
 }
 

@@ -14,22 +14,34 @@ export interface Loaders {
   embeddings: DataLoader<string, StudentEmbeddings>;
 }
 
-function byId<T extends ObjectLiteral & { id: string }>(repo: Repository<T>) {
+function byId<T extends ObjectLiteral & { id: string }>(repo: Repository<T>, options: LoaderOptions) {
   return new DataLoader<string, T | null>(async (ids) => {
     const rows = await repo.findBy({ id: In([...ids]) } as never);
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
-  });
+  }, options);
 }
 
-export function createLoaders(dataSource: DataSource, embeddings: FaceEmbeddingRepository): Loaders {
+/**
+ * `cache: false` keeps batching but not memoising: a subscription's context lives as long as the
+ * subscription, and each event must see fresh rows.
+ */
+export interface LoaderOptions {
+  cache?: boolean;
+}
+
+export function createLoaders(
+  dataSource: DataSource,
+  embeddings: FaceEmbeddingRepository,
+  options: LoaderOptions = {},
+): Loaders {
   return {
-    student: byId(dataSource.getRepository(Student)),
-    course: byId(dataSource.getRepository(Course)),
+    student: byId(dataSource.getRepository(Student), options),
+    course: byId(dataSource.getRepository(Course), options),
     facesByPhoto: new DataLoader(async (photoIds) => {
       const rows = await dataSource.getRepository(PhotoFace).findBy({ photoId: In([...photoIds]) });
       return photoIds.map((id) => rows.filter((r) => r.photoId === id).sort((a, b) => a.box.x - b.box.x));
-    }),
+    }, options),
     embeddings: new DataLoader(async (keys) => {
       // Keys of one batch share the model in practice; group anyway so mixed batches stay correct.
       const groups = new Map<string, string[]>();

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';

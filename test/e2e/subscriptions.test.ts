@@ -83,7 +83,7 @@ describe('live attendance subscriptions', () => {
       app.url,
       SUBMIT_PHOTO,
       { sessionId: startSession.id, photo: null },
-      { photo: { name: 'tony.jpg', data: await face('people/tony_blair/2.jpg') } },
+      { photo: { name: 'tony.jpg', data: await face('people/tony_blair/3.jpg') } },
     );
     expect(['QUEUED', 'PROCESSING']).toContain(submitted.data?.submitPhoto.status);
 
