@@ -64,7 +64,7 @@ export class AttendanceService {
       // The conditional update makes two concurrent closes safe: only one wins.
       const result = await m.update(
         AttendanceSession,
-        { id: session.id, closedAt: null as never },
+        { id: session.id, closedAt: IsNull() },
         { closedAt: new Date() },
       );
       if (!result.affected) {
