@@ -1,12 +1,10 @@
 import 'reflect-metadata';
-
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-
+import { backend, loadPeople, PIPELINE_CONFIG } from '../scripts/face-set';
 import { euclidean, matchFaces, type RosterProfile } from '../src/inference/matcher';
 import { analyzeImage } from '../src/inference/pipeline';
-import { backend, loadPeople, PIPELINE_CONFIG } from '../scripts/face-set';
 
 // Accuracy on a face set laid out like ../shared/faces: enroll everyone in people/, run every group
 // photo through the server's pipeline and matcher, and compare the marks with groups.json.
@@ -15,7 +13,8 @@ import { backend, loadPeople, PIPELINE_CONFIG } from '../scripts/face-set';
 const args = process.argv.slice(2);
 const subset = args.includes('--subset');
 const verbose = args.includes('--verbose');
-const DIR = args.find((a) => !a.startsWith('--')) ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
+const DIR =
+  args.find((a) => !a.startsWith('--')) ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
 
 interface Row {
   photo: string;
@@ -31,14 +30,19 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const groups = JSON.parse(await readFile(path.join(DIR, 'groups.json'), 'utf8')) as Record<string, string[]>;
+  const groups = JSON.parse(await readFile(path.join(DIR, 'groups.json'), 'utf8')) as Record<
+    string,
+    string[]
+  >;
   const metaFile = path.join(DIR, 'groups_meta.json');
   const meta = existsSync(metaFile)
     ? (JSON.parse(await readFile(metaFile, 'utf8')) as Record<string, { faces: number | null }>)
     : {};
   let photos = Object.keys(groups).sort();
   if (subset) {
-    photos = photos.filter((p) => ['bbt3.jpg', 'nobody_enrolled_015.jpg', 'jolie_pitt_couple.jpg'].includes(p));
+    photos = photos.filter((p) =>
+      ['bbt3.jpg', 'nobody_enrolled_015.jpg', 'jolie_pitt_couple.jpg'].includes(p),
+    );
   }
 
   const people = await loadPeople(DIR);
@@ -48,7 +52,10 @@ async function main(): Promise<void> {
       profiles.set(p.person, [...(profiles.get(p.person) ?? []), p.face.descriptor]);
     }
   }
-  const roster: RosterProfile[] = [...profiles.entries()].map(([studentId, descriptors]) => ({ studentId, descriptors }));
+  const roster: RosterProfile[] = [...profiles.entries()].map(([studentId, descriptors]) => ({
+    studentId,
+    descriptors,
+  }));
 
   const b = await backend();
   const rows: Row[] = [];
@@ -118,11 +125,20 @@ async function main(): Promise<void> {
 /** Verification on labelled pairs: threshold chosen on one source, tested on the other. */
 async function verification(file: string): Promise<string> {
   const b = await backend();
-  const rows = (await readFile(file, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const cache = new Map<string, number[] | null>();
   const descriptor = async (rel: string) => {
     if (!cache.has(rel)) {
-      const a = await analyzeImage(b, await readFile(path.join(path.dirname(file), '..', rel)), PIPELINE_CONFIG, { maxFaces: 1 });
+      const a = await analyzeImage(
+        b,
+        await readFile(path.join(path.dirname(file), '..', rel)),
+        PIPELINE_CONFIG,
+        { maxFaces: 1 },
+      );
       cache.set(rel, a.faces[0]?.descriptor ?? null);
     }
     return cache.get(rel)!;
@@ -137,7 +153,8 @@ async function verification(file: string): Promise<string> {
     }
     bySource.set(source!, [...(bySource.get(source!) ?? []), { d: euclidean(l, r), same: same === '1' }]);
   }
-  const acc = (pairs: { d: number; same: boolean }[], t: number) => pairs.filter((p) => p.d < t === p.same).length / pairs.length;
+  const acc = (pairs: { d: number; same: boolean }[], t: number) =>
+    pairs.filter((p) => p.d < t === p.same).length / pairs.length;
   const best = (pairs: { d: number; same: boolean }[]) => {
     let top = { t: 0.6, a: 0 };
     for (let t = 0.3; t <= 0.9; t += 0.005) {
@@ -149,12 +166,17 @@ async function verification(file: string): Promise<string> {
     return top;
   };
   const tarAtFar = (pairs: { d: number; same: boolean }[], far: number) => {
-    const neg = pairs.filter((p) => !p.same).map((p) => p.d).sort((x, y) => x - y);
+    const neg = pairs
+      .filter((p) => !p.same)
+      .map((p) => p.d)
+      .sort((x, y) => x - y);
     const t = neg[Math.floor(far * neg.length)] ?? 0;
     const pos = pairs.filter((p) => p.same);
     return pos.filter((p) => p.d < t).length / pos.length;
   };
-  const out = [`verification pairs (${failures} pairs with a side where no face was detected, reported not dropped):`];
+  const out = [
+    `verification pairs (${failures} pairs with a side where no face was detected, reported not dropped):`,
+  ];
   const sources = [...bySource.keys()];
   for (const test of sources) {
     const fitOn = sources.find((s) => s !== test) ?? test;

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-
 import { performance } from 'node:perf_hooks';
-
 import { openDatabase } from '../src/db/data-source';
 import { CourseEnrollment } from '../src/entities/course-enrollment.entity';
 import { Course } from '../src/entities/course.entity';
@@ -28,7 +26,9 @@ async function main(): Promise<void> {
   });
   const ds = db.dataSource;
   const institution = await ds.getRepository(Institution).findOneByOrFail({ slug: 'default' });
-  const course = await ds.getRepository(Course).save({ institutionId: institution.id, code: `BENCH-${Date.now()}`, name: 'bench' });
+  const course = await ds
+    .getRepository(Course)
+    .save({ institutionId: institution.id, code: `BENCH-${Date.now()}`, name: 'bench' });
   const ids: string[] = [];
   for (let i = 0; i < STUDENTS; i++) {
     const s = await ds.getRepository(Student).save({
@@ -66,7 +66,9 @@ async function main(): Promise<void> {
     return (performance.now() - t0) / ROUNDS;
   };
   const nPlusOne = await time(() => Promise.all(ids.map((id) => repo.byStudents([id], MODEL))));
-  const batched = await time(() => createLoaders(ds, repo).embeddings.loadMany(ids.map((id) => `${MODEL}:${id}`)));
+  const batched = await time(() =>
+    createLoaders(ds, repo).embeddings.loadMany(ids.map((id) => `${MODEL}:${id}`)),
+  );
 
   process.stdout.write(
     `roster of ${STUDENTS} students x ${FACES_PER_STUDENT} faces on ${db.kind}\n` +

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
-
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-
 import {
   expectedCalibrationError,
   fitCalibration,
@@ -80,7 +78,12 @@ function rates(model: CalibrationModel, samples: Sample[]) {
 }
 
 function choose(samples: Sample[], fitted: Pick<CalibrationModel, 'bias' | 'weights'>): CalibrationModel {
-  const base: CalibrationModel = { ...fitted, acceptConfidence: 0.5, reviewConfidence: 0.2, maxMargin: MARGIN_CAP };
+  const base: CalibrationModel = {
+    ...fitted,
+    acceptConfidence: 0.5,
+    reviewConfidence: 0.2,
+    maxMargin: MARGIN_CAP,
+  };
   const negatives = samples.filter((s) => s.label === 0).map((s) => predict(base, s.evidence));
   // Accept only above every stranger event but the allowed 1%, and never below an even chance.
   const accept = Math.max(0.5, thresholdAtFar(negatives, TARGET_FAR));

@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-
 import { loadBackend, type LoadedBackend } from '../src/inference/backend';
 import { analyzeImage, loadNets } from '../src/inference/pipeline';
 import type { DetectedFace } from '../src/inference/types';
@@ -8,7 +7,12 @@ import type { DetectedFace } from '../src/inference/types';
 // Shared by the calibration script and the accuracy harness: runs the server's own inference
 // pipeline over a face set laid out like ../shared/faces (people/<name>/*.jpg, groups/*.jpg).
 
-export const PIPELINE_CONFIG = { maxPixels: 50_000_000, maxDimension: 1920, minDetectionScore: 0.4, minFaceSize: 20 };
+export const PIPELINE_CONFIG = {
+  maxPixels: 50_000_000,
+  maxDimension: 1920,
+  minDetectionScore: 0.4,
+  minFaceSize: 20,
+};
 
 export interface PersonPhoto {
   person: string;

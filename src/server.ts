@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
-import { type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { type GraphQLSchema } from 'graphql';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -60,7 +60,7 @@ export async function startHttpServer(
         }
         return {
           ...result,
-          errors: result.errors.map((e) => formatError(e.toJSON() as GraphQLFormattedError, e)),
+          errors: result.errors.map((e) => formatError(e.toJSON(), e)),
         };
       },
     },

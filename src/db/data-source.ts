@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ENTITIES } from '../entities';
 import { MIGRATIONS } from './migrations';
 import { createPGliteDriver } from './pglite-driver';
@@ -31,7 +31,7 @@ const common = {
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.url) {
-    const dataSource = new DataSource({ ...common, url: config.url, poolSize: 20 } as DataSourceOptions);
+    const dataSource = new DataSource({ ...common, url: config.url, poolSize: 20 });
     await dataSource.initialize();
     if (config.runMigrations) {
       await dataSource.runMigrations({ transaction: 'each' });
@@ -48,7 +48,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     ...common,
     driver: createPGliteDriver(pglite),
     // TypeORM asks the server for its version and current schema at start; PGlite answers like PG 17.
-  } as DataSourceOptions);
+  });
   await dataSource.initialize();
   if (config.runMigrations) {
     await dataSource.runMigrations({ transaction: 'each' });

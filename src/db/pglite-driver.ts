@@ -90,7 +90,7 @@ class PGliteClient extends EventEmitter {
           }
         })
         .catch((e: unknown) => {
-          failed(e as Error);
+          failed(e instanceof Error ? e : new Error(String(e)));
           throw e;
         });
     });

@@ -1,6 +1,9 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- backends load lazily, in order: only the chosen one may initialise */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-
+import type * as TfjsModule from '@tensorflow/tfjs';
+import type * as WasmBackendModule from '@tensorflow/tfjs-backend-wasm';
+import type * as FaceApiModule from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { logger } from './logger';
 
 // face-api ships one bundle per TensorFlow.js flavour; each must share the tfjs instance of its
@@ -9,8 +12,8 @@ import { logger } from './logger';
 export type BackendPreference = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
 
 /** The subset of face-api's API Rollcall uses, typed loosely enough to cover every bundle. */
-export type FaceApi = typeof import('@vladmandic/face-api/dist/face-api.node-wasm.js');
-type Tf = typeof import('@tensorflow/tfjs');
+export type FaceApi = typeof FaceApiModule;
+type Tf = typeof TfjsModule;
 
 export interface LoadedBackend {
   name: string;
@@ -26,7 +29,9 @@ function gpuRuntimePresent(): boolean {
   return (
     existsSync('/dev/nvidia0') ||
     existsSync('/dev/nvidiactl') ||
-    (process.env.LD_LIBRARY_PATH ?? '').split(':').some((dir) => dir && existsSync(path.join(dir, 'libcudart.so')))
+    (process.env.LD_LIBRARY_PATH ?? '')
+      .split(':')
+      .some((dir) => dir && existsSync(path.join(dir, 'libcudart.so')))
   );
 }
 
@@ -53,7 +58,7 @@ async function tryNode(): Promise<LoadedBackend | undefined> {
 }
 
 async function tryWasm(): Promise<LoadedBackend | undefined> {
-  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof WasmBackendModule;
   // Point at the binaries in node_modules: never a CDN, nothing downloads at run time.
   const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   wasm.setWasmPaths(`${dir}${path.sep}`);

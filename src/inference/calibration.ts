@@ -33,7 +33,9 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export function predict(model: CalibrationModel, e: MatchEvidence): number {
   const [d, m, q] = features(e, model.maxMargin);
-  return sigmoid(model.bias + model.weights.distance * d + model.weights.margin * m + model.weights.quality * q);
+  return sigmoid(
+    model.bias + model.weights.distance * d + model.weights.margin * m + model.weights.quality * q,
+  );
 }
 
 export interface Sample {
@@ -46,7 +48,11 @@ export interface Sample {
  * Fits logistic regression by Newton's method (IRLS) with a small ridge penalty, which converges in a
  * few iterations on three features and needs no learning rate.
  */
-export function fitCalibration(samples: Sample[], ridge = 1e-3, iterations = 50): Pick<CalibrationModel, 'bias' | 'weights'> {
+export function fitCalibration(
+  samples: Sample[],
+  ridge = 1e-3,
+  iterations = 50,
+): Pick<CalibrationModel, 'bias' | 'weights'> {
   const xs = samples.map((s) => [1, ...features(s.evidence)]);
   const ys = samples.map((s) => s.label);
   let w = [0, 0, 0, 0];

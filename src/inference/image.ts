@@ -1,5 +1,4 @@
 import sharp from 'sharp';
-
 import { InferenceError } from './types';
 
 // The one place images are decoded. `failOn: 'error'`: some invalid images can still be processed
@@ -22,15 +21,25 @@ export interface ImageLimits {
 }
 
 /** Reads only the header: refuses non-images and oversize images before any pixel is decoded. */
-export async function probe(bytes: Uint8Array, maxPixels: number): Promise<{ width: number; height: number }> {
+export async function probe(
+  bytes: Uint8Array,
+  maxPixels: number,
+): Promise<{ width: number; height: number }> {
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
   } catch {
     throw new InferenceError('INVALID_IMAGE', 'The file is not a readable image');
   }
-  if (!meta.width || !meta.height || !['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif'].includes(meta.format ?? '')) {
-    throw new InferenceError('INVALID_IMAGE', 'The file is not a supported image (JPEG, PNG, WebP, GIF, TIFF, HEIF, AVIF)');
+  if (
+    !meta.width ||
+    !meta.height ||
+    !['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif'].includes(meta.format ?? '')
+  ) {
+    throw new InferenceError(
+      'INVALID_IMAGE',
+      'The file is not a supported image (JPEG, PNG, WebP, GIF, TIFF, HEIF, AVIF)',
+    );
   }
   if (meta.width * meta.height > maxPixels) {
     throw new InferenceError(

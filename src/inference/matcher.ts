@@ -1,5 +1,4 @@
 import munkres from 'munkres';
-
 import { DEFAULT_CALIBRATION, predict, type CalibrationModel } from './calibration';
 
 // Decides who is in a photo: an optimal one-to-one assignment of faces to enrolled students, then a
@@ -64,7 +63,11 @@ export function profileDistance(descriptor: number[], profile: number[][]): numb
   return best;
 }
 
-export function matchFaces(faces: FaceToMatch[], roster: RosterProfile[], policy: MatchPolicy = DEFAULT_MATCH_POLICY): FaceMatch[] {
+export function matchFaces(
+  faces: FaceToMatch[],
+  roster: RosterProfile[],
+  policy: MatchPolicy = DEFAULT_MATCH_POLICY,
+): FaceMatch[] {
   const students = roster.filter((r) => r.descriptors.length > 0);
   const distances = faces.map((f) => students.map((s) => profileDistance(f.descriptor, s.descriptors)));
   const assigned = new Map<number, number>();
@@ -105,7 +108,9 @@ export function matchFaces(faces: FaceToMatch[], roster: RosterProfile[], policy
       quality: face.quality,
     });
     const decision: Decision =
-      own !== undefined && confidence >= policy.calibration.acceptConfidence && face.quality >= policy.minAcceptQuality
+      own !== undefined &&
+      confidence >= policy.calibration.acceptConfidence &&
+      face.quality >= policy.minAcceptQuality
         ? 'ACCEPT'
         : confidence >= policy.calibration.reviewConfidence
           ? 'REVIEW'

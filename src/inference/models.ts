@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-
 import manifest from '../../models/manifest.json';
 
 /** Directory holding the weights inside the npm package (never copied, never downloaded). */
@@ -21,7 +20,9 @@ export async function verifyModels(dir = modelDirectory()): Promise<void> {
         .update(await readFile(path.join(dir, file)))
         .digest('hex');
       if (actual !== expected) {
-        throw new Error(`model file ${file} has checksum ${actual}, expected ${expected} (models/manifest.json)`);
+        throw new Error(
+          `model file ${file} has checksum ${actual}, expected ${expected} (models/manifest.json)`,
+        );
       }
     }
   }

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-
 import type { LoadedBackend } from './backend';
 import { decode, faceGrey, faceThumbnail, type ImageLimits } from './image';
 import { MODEL_ID, modelDirectory, verifyModels } from './models';
@@ -57,14 +56,19 @@ export async function analyzeImage(
   let embedMs = 0;
   const found: { box: Box; score: number; landmarks: Point[]; descriptor: Float32Array }[] = [];
   try {
-    const opts = new faceapi.SsdMobilenetv1Options({ minConfidence: config.minDetectionScore, maxResults: 200 });
+    const opts = new faceapi.SsdMobilenetv1Options({
+      minConfidence: config.minDetectionScore,
+      maxResults: 200,
+    });
     // face-api's own detection + landmark chain: its crops and landmark shifts are what the
     // descriptor network was validated with (our hand-rolled equivalent drifted by 0.5 in distance).
     const detected = await faceapi.detectAllFaces(input, opts).withFaceLandmarks();
     const t2 = performance.now();
     detectMs = t2 - t1;
     // Small faces are dropped before the descriptor stage; the largest are kept when a cap is asked.
-    let kept = detected.filter((d) => Math.min(d.detection.box.width, d.detection.box.height) * image.scale >= config.minFaceSize);
+    let kept = detected.filter(
+      (d) => Math.min(d.detection.box.width, d.detection.box.height) * image.scale >= config.minFaceSize,
+    );
     if (options.maxFaces !== undefined) {
       kept = [...kept].sort((a, b) => b.detection.box.area - a.detection.box.area).slice(0, options.maxFaces);
     }
@@ -79,7 +83,12 @@ export async function analyzeImage(
       embedMs = performance.now() - t2;
       kept.forEach((k, i) =>
         found.push({
-          box: { x: k.detection.box.x, y: k.detection.box.y, width: k.detection.box.width, height: k.detection.box.height },
+          box: {
+            x: k.detection.box.x,
+            y: k.detection.box.y,
+            width: k.detection.box.width,
+            height: k.detection.box.height,
+          },
           score: k.detection.score,
           landmarks: k.landmarks.positions.map((p) => ({ x: p.x, y: p.y })),
           descriptor: descriptors[i]!,
@@ -103,7 +112,12 @@ export async function analyzeImage(
       pose: pose(r.landmarks),
     });
     faces.push({
-      box: { x: b.x * image.scale, y: b.y * image.scale, width: b.width * image.scale, height: b.height * image.scale },
+      box: {
+        x: b.x * image.scale,
+        y: b.y * image.scale,
+        width: b.width * image.scale,
+        height: b.height * image.scale,
+      },
       detectionScore: r.score,
       quality,
       descriptor: l2normalise(r.descriptor),

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-
 import { Piscina } from 'piscina';
-
 import type { BackendPreference } from './backend';
 import { logger } from './logger';
 import { MODEL_ID } from './models';
@@ -68,7 +66,9 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
     model: MODEL_ID,
     async ready() {
       // One warm-up per worker, so no request pays for model loading.
-      const results = await Promise.all(Array.from({ length: config.workers }, () => run({ kind: 'warmup' })));
+      const results = await Promise.all(
+        Array.from({ length: config.workers }, () => run({ kind: 'warmup' })),
+      );
       for (const result of results) {
         if (!result.ok) {
           throw new InferenceError(result.code, result.message);
@@ -89,7 +89,9 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
       return result.analysis;
     },
     async tensorCounts() {
-      const results = await Promise.all(Array.from({ length: config.workers }, () => run({ kind: 'warmup' })));
+      const results = await Promise.all(
+        Array.from({ length: config.workers }, () => run({ kind: 'warmup' })),
+      );
       return results.map((r) => (r.ok && 'tensors' in r ? r.tensors : -1));
     },
     stats() {

@@ -121,7 +121,9 @@ export function assessQuality(input: QualityInput, t = QUALITY_THRESHOLDS): Face
   const clamp = (v: number) => Math.max(0, Math.min(1, v));
   const size = clamp(input.sizePx / (2 * t.minSizePx));
   const focus = clamp(input.sharpness / (2 * t.minSharpness));
-  const turn = clamp(Math.cos((input.pose.yaw * Math.PI) / 180) * Math.cos((input.pose.pitch * Math.PI) / 180));
+  const turn = clamp(
+    Math.cos((input.pose.yaw * Math.PI) / 180) * Math.cos((input.pose.pitch * Math.PI) / 180),
+  );
   const light = clamp(1 - Math.abs(input.brightness - 0.5) * 1.2);
   const score = Math.round(size * focus * turn * light * 1000) / 1000;
   return {

@@ -1,5 +1,4 @@
 import { workerData } from 'node:worker_threads';
-
 import { loadBackend, type BackendPreference, type LoadedBackend } from './backend';
 import { logger } from './logger';
 import { analyzeImage, loadNets, type PipelineConfig } from './pipeline';
@@ -11,7 +10,8 @@ export interface WorkerData extends PipelineConfig {
   backend: BackendPreference;
 }
 
-export type WorkerTask = { kind: 'analyze'; image: Uint8Array; options?: AnalyzeOptions } | { kind: 'warmup' };
+export type WorkerTask =
+  { kind: 'analyze'; image: Uint8Array; options?: AnalyzeOptions } | { kind: 'warmup' };
 
 /** Class instances do not survive the thread boundary, so failures travel as codes. */
 export type WorkerResult =
@@ -35,7 +35,11 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
     backend = await ready;
   } catch (error) {
     logger.error({ err: error }, 'inference worker failed to start');
-    return { ok: false, code: 'INFERENCE_UNAVAILABLE', message: 'The face recognition models could not be loaded' };
+    return {
+      ok: false,
+      code: 'INFERENCE_UNAVAILABLE',
+      message: 'The face recognition models could not be loaded',
+    };
   }
   if (task.kind === 'warmup') {
     return { ok: true, backend: backend.name, tensors: backend.tf.memory().numTensors };

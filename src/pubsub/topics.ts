@@ -40,4 +40,6 @@ export interface AppPubSub {
 }
 
 export const channelOf = (topic: string, scopeId?: unknown) =>
-  scopeId === undefined ? topic : `${topic}.${String(scopeId)}`;
+  scopeId === undefined
+    ? topic
+    : `${topic}.${typeof scopeId === 'string' ? scopeId : JSON.stringify(scopeId)}`;

@@ -1,11 +1,13 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
-
 import { createMemoryPubSub } from '../pubsub/memory.pubsub';
 import type { AppPubSub } from '../pubsub/topics';
 import { RESOLVERS } from '../resolvers';
 
-export function buildAppSchema(container: ContainerType, pubSub: AppPubSub = createMemoryPubSub()): Promise<GraphQLSchema> {
+export function buildAppSchema(
+  container: ContainerType,
+  pubSub: AppPubSub = createMemoryPubSub(),
+): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: RESOLVERS,
     container,

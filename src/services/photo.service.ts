@@ -4,6 +4,7 @@ import { LessThan, type DataSource } from 'typeorm';
 import { isUniqueViolation } from '../db/errors';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
+import { CourseEnrollment } from '../entities/course-enrollment.entity';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { PhotoStatus, SubmittedPhoto } from '../entities/submitted-photo.entity';
@@ -149,11 +150,10 @@ export class PhotoService {
     assertId('Student', target);
     const session = await this.sessions.get(institutionId, face.sessionId);
     const photo = await this.dataSource.getRepository(SubmittedPhoto).findOneByOrFail({ id: face.photoId });
-    const enrolled = await this.dataSource.query(
-      `SELECT 1 FROM course_enrollment WHERE course_id = $1 AND student_id = $2`,
-      [session.courseId, target],
-    );
-    if ((enrolled as unknown[]).length === 0) {
+    const enrolled = await this.dataSource
+      .getRepository(CourseEnrollment)
+      .existsBy({ courseId: session.courseId, studentId: target });
+    if (!enrolled) {
       throw new DomainError(ErrorCode.BAD_USER_INPUT, 'The student is not enrolled in this course', {
         field: 'studentId',
       });

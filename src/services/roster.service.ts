@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import type { Cache } from '../cache/cache';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
 import type { Loaders } from '../loaders';
-import type { StudentEmbeddings } from '../repositories/face-embedding.repository';
 
 export interface RosterEntry {
   studentId: string;
@@ -30,9 +29,7 @@ export class RosterService {
       return cached;
     }
     const enrollments = await this.dataSource.getRepository(CourseEnrollment).findBy({ courseId });
-    const profiles = (await loaders.embeddings.loadMany(
-      enrollments.map((e) => `${model}:${e.studentId}`),
-    )) as (StudentEmbeddings | Error)[];
+    const profiles = await loaders.embeddings.loadMany(enrollments.map((e) => `${model}:${e.studentId}`));
     const roster: RosterEntry[] = [];
     for (const profile of profiles) {
       if (profile instanceof Error) {

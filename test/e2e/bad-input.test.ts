@@ -86,7 +86,13 @@ describe('bad input', () => {
 
   it('refuses an upload over the byte limit as PAYLOAD_TOO_LARGE', async () => {
     const big = await sharp({
-      create: { width: 2000, height: 2000, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+      create: {
+        width: 2000,
+        height: 2000,
+        channels: 3,
+        background: '#000000',
+        noise: { type: 'gaussian', mean: 128, sigma: 60 },
+      },
     })
       .png()
       .toBuffer();

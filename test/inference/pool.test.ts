@@ -1,8 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import { euclidean } from '../../src/inference/matcher';
 import { createInferenceEngine, InferenceError, type InferenceEngine } from '../../src/inference';
+import { euclidean } from '../../src/inference/matcher';
 import { face } from '../setup/harness';
 
 // The real worker pool on real photos (small ones, to keep the suite fast).
@@ -11,7 +10,13 @@ describe('inference pool', () => {
   let engine: InferenceEngine;
 
   beforeAll(async () => {
-    engine = createInferenceEngine({ workers: 2, maxPixels: 20_000_000, maxDimension: 1920, minDetectionScore: 0.4, minFaceSize: 20 });
+    engine = createInferenceEngine({
+      workers: 2,
+      maxPixels: 20_000_000,
+      maxDimension: 1920,
+      minDetectionScore: 0.4,
+      minFaceSize: 20,
+    });
     await engine.ready();
   });
   afterAll(async () => {
@@ -30,7 +35,9 @@ describe('inference pool', () => {
       expect(f.thumbnail[0]).toBe(0xff); // a JPEG
     }
     // Left to right.
-    expect(analysis.faces.map((f) => f.box.x)).toEqual([...analysis.faces.map((f) => f.box.x)].sort((a, b) => a - b));
+    expect(analysis.faces.map((f) => f.box.x)).toEqual(
+      [...analysis.faces.map((f) => f.box.x)].sort((a, b) => a - b),
+    );
   });
 
   it('puts two photos of one person closer than photos of two people', async () => {
@@ -51,7 +58,10 @@ describe('inference pool', () => {
     const upright = await face('people/colin_powell/1.jpg');
     // Pixels turned 90 degrees, with orientation 6 ("rotate 90 to display"): upright when shown.
     const turned = await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
-    const [a, b] = await Promise.all([engine.analyze(upright, { maxFaces: 1 }), engine.analyze(turned, { maxFaces: 1 })]);
+    const [a, b] = await Promise.all([
+      engine.analyze(upright, { maxFaces: 1 }),
+      engine.analyze(turned, { maxFaces: 1 }),
+    ]);
     expect(b.width).toBe(a.width);
     expect(b.height).toBe(a.height);
     expect(Math.abs(b.faces[0]!.box.x - a.faces[0]!.box.x)).toBeLessThan(10);
@@ -61,8 +71,12 @@ describe('inference pool', () => {
   it('refuses unreadable and oversized images with codes', async () => {
     const jpeg = await face('people/tony_blair/1.jpg');
     await expect(engine.analyze(jpeg.subarray(0, 2000))).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
-    await expect(engine.analyze(Buffer.from('plain text, not a picture'))).rejects.toBeInstanceOf(InferenceError);
-    const huge = await sharp({ create: { width: 5000, height: 5000, channels: 3, background: '#777' } }).png().toBuffer();
+    await expect(engine.analyze(Buffer.from('plain text, not a picture'))).rejects.toBeInstanceOf(
+      InferenceError,
+    );
+    const huge = await sharp({ create: { width: 5000, height: 5000, channels: 3, background: '#777' } })
+      .png()
+      .toBuffer();
     await expect(engine.analyze(huge)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
   });
 

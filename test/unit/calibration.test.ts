@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-
 import {
   DEFAULT_CALIBRATION,
   expectedCalibrationError,
@@ -11,7 +10,8 @@ import {
 
 describe('calibration', () => {
   it('gives lower confidence to farther matches and higher to clearer margins', () => {
-    const at = (distance: number, margin: number) => predict(DEFAULT_CALIBRATION, { distance, margin, quality: 1 });
+    const at = (distance: number, margin: number) =>
+      predict(DEFAULT_CALIBRATION, { distance, margin, quality: 1 });
     for (let d = 0.1; d < 0.7; d += 0.05) {
       expect(at(d, 0.1)).toBeGreaterThanOrEqual(at(d + 0.05, 0.1));
     }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-
 import { DEFAULT_CALIBRATION } from '../../src/inference/calibration';
 import { matchFaces, type MatchPolicy } from '../../src/inference/matcher';
 
@@ -8,7 +7,11 @@ const unit = (...v: number[]) => {
   const n = Math.hypot(...v);
   return v.map((x) => x / n);
 };
-const policy: MatchPolicy = { calibration: DEFAULT_CALIBRATION, maxCandidateDistance: 0.8, minAcceptQuality: 0.25 };
+const policy: MatchPolicy = {
+  calibration: DEFAULT_CALIBRATION,
+  maxCandidateDistance: 0.8,
+  minAcceptQuality: 0.25,
+};
 
 describe(matchFaces.name, () => {
   it('assigns optimally, where greedy nearest-neighbour would give one student two faces', () => {
@@ -20,10 +23,14 @@ describe(matchFaces.name, () => {
       { descriptor: unit(0.97, 0.24, 0), quality: 1 },
       { descriptor: unit(1, -0.05, 0), quality: 1 },
     ];
-    const result = matchFaces(faces, [
-      { studentId: 'A', descriptors: [a] },
-      { studentId: 'B', descriptors: [b] },
-    ], { ...policy, calibration: { ...DEFAULT_CALIBRATION, acceptConfidence: 0, reviewConfidence: 0 } });
+    const result = matchFaces(
+      faces,
+      [
+        { studentId: 'A', descriptors: [a] },
+        { studentId: 'B', descriptors: [b] },
+      ],
+      { ...policy, calibration: { ...DEFAULT_CALIBRATION, acceptConfidence: 0, reviewConfidence: 0 } },
+    );
     expect(result.map((r) => r.candidateStudentId)).toEqual(['B', 'A']);
     const students = result.filter((r) => r.decision === 'ACCEPT').map((r) => r.studentId);
     expect(new Set(students).size).toBe(students.length);
@@ -38,26 +45,38 @@ describe(matchFaces.name, () => {
   });
 
   it('leaves a stranger far from everyone unknown, with no candidate', () => {
-    const result = matchFaces([{ descriptor: unit(0, 0, 1), quality: 1 }], [
-      { studentId: 'A', descriptors: [unit(1, 0, 0)] },
-      { studentId: 'B', descriptors: [unit(0, 1, 0)] },
-    ], policy);
+    const result = matchFaces(
+      [{ descriptor: unit(0, 0, 1), quality: 1 }],
+      [
+        { studentId: 'A', descriptors: [unit(1, 0, 0)] },
+        { studentId: 'B', descriptors: [unit(0, 1, 0)] },
+      ],
+      policy,
+    );
     expect(result[0]).toMatchObject({ decision: 'UNKNOWN', studentId: null, candidateStudentId: null });
   });
 
   it('uses the nearest of a student’s several enrolled faces', () => {
-    const result = matchFaces([{ descriptor: unit(0, 1, 0), quality: 1 }], [
-      { studentId: 'A', descriptors: [unit(1, 0, 0), unit(0, 1, 0.01)] },
-      { studentId: 'B', descriptors: [unit(0, 0, 1)] },
-    ], policy);
+    const result = matchFaces(
+      [{ descriptor: unit(0, 1, 0), quality: 1 }],
+      [
+        { studentId: 'A', descriptors: [unit(1, 0, 0), unit(0, 1, 0.01)] },
+        { studentId: 'B', descriptors: [unit(0, 0, 1)] },
+      ],
+      policy,
+    );
     expect(result[0]?.candidateStudentId).toBe('A');
     expect(result[0]?.distance).toBeLessThan(0.02);
   });
 
   it('proposes a poor-quality face for review instead of marking it', () => {
     const roster = [{ studentId: 'A', descriptors: [unit(1, 0, 0)] }];
-    expect(matchFaces([{ descriptor: unit(1, 0, 0), quality: 1 }], roster, policy)[0]?.decision).toBe('ACCEPT');
-    expect(matchFaces([{ descriptor: unit(1, 0, 0), quality: 0.1 }], roster, policy)[0]?.decision).toBe('REVIEW');
+    expect(matchFaces([{ descriptor: unit(1, 0, 0), quality: 1 }], roster, policy)[0]?.decision).toBe(
+      'ACCEPT',
+    );
+    expect(matchFaces([{ descriptor: unit(1, 0, 0), quality: 0.1 }], roster, policy)[0]?.decision).toBe(
+      'REVIEW',
+    );
   });
 
   it('handles an empty roster and an empty photo', () => {

@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-
 import { assessQuality, brightness, pose, sharpness, type Point } from '../../src/inference/quality';
 import { face } from '../setup/harness';
 
@@ -65,7 +64,13 @@ describe('face quality', () => {
   });
 
   it('flags small, blurred and turned faces', () => {
-    const good = { sizePx: 120, sharpness: 0.5, brightness: 0.5, detectionScore: 0.99, pose: { yaw: 0, pitch: 0, roll: 0 } };
+    const good = {
+      sizePx: 120,
+      sharpness: 0.5,
+      brightness: 0.5,
+      detectionScore: 0.99,
+      pose: { yaw: 0, pitch: 0, roll: 0 },
+    };
     expect(assessQuality(good).issues).toEqual([]);
     expect(assessQuality({ ...good, sizePx: 20 }).issues).toContain('TOO_SMALL');
     expect(assessQuality({ ...good, sharpness: 0.01 }).issues).toContain('BLURRY');

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-
 import { describe, expect, it } from 'vitest';
 
 // Run as its own process: the schema must be printed by the same graphql module that built it.
