@@ -1,6 +1,5 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
 import { BoxType } from '../schema/types/box.type';
 
 export enum FaceSampleSource {

@@ -10,7 +10,6 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-
 import {
   AttendanceRecord,
   type AttendanceStatus,
@@ -19,7 +18,7 @@ import {
 import { AttendanceSession } from '../entities/attendance-session.entity';
 import { Course } from '../entities/course.entity';
 import { Student } from '../entities/student.entity';
-import { type AttendanceMarkedPayload, Topic } from '../pubsub';
+import { Topic, type AttendanceMarkedPayload } from '../pubsub';
 import type { Context } from '../schema/context';
 import { MarkAttendanceInput, StartSessionOptions } from '../schema/inputs/course.input';
 import { PageArgs } from '../schema/types/page.type';

@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-
 import { Course } from '../entities/course.entity';
 import type { Context } from '../schema/context';
 import { CreateCourseInput } from '../schema/inputs/course.input';

@@ -1,11 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-
 import { PhotoFace } from '../entities/photo-face.entity';
 import { Student } from '../entities/student.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
-import { type PhotoProcessedPayload, Topic } from '../pubsub';
+import { Topic, type PhotoProcessedPayload } from '../pubsub';
 import type { Context } from '../schema/context';
-import { type FileUpload, GraphQLUpload, readUpload } from '../schema/upload';
+import { GraphQLUpload, readUpload, type FileUpload } from '../schema/upload';
 import type { AttendanceService } from '../services/attendance.service';
 import type { PhotoService } from '../services/photo.service';
 import { subscribeToSession } from './attendance.resolver';

@@ -1,10 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-
 import { FaceSample } from '../entities/face-sample.entity';
 import { Student } from '../entities/student.entity';
 import type { Context } from '../schema/context';
 import { AddStudentInput } from '../schema/inputs/course.input';
-import { type FileUpload, GraphQLUpload, readUpload } from '../schema/upload';
+import { GraphQLUpload, readUpload, type FileUpload } from '../schema/upload';
 import type { EnrollmentService } from '../services/enrollment.service';
 import type { StudentService } from '../services/student.service';
 

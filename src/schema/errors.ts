@@ -2,23 +2,12 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError, AuthenticationError, AuthorizationError } from 'type-graphql';
 import { InferenceError } from '../inference/types';
-import { DomainError, ErrorCode } from '../services/domain-error';
+import { DomainError, ErrorCode, mapInferenceCode } from '../services/domain-error';
 
 // The one place where errors become what API clients see. Every code here is documented in the
 // README; anything unexpected is masked so internals (SQL, paths, stack traces) never leak.
 
 export const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';
-
-function fromInference(error: InferenceError): ErrorCode {
-  switch (error.code) {
-    case 'INVALID_IMAGE':
-      return ErrorCode.INVALID_IMAGE;
-    case 'IMAGE_TOO_LARGE':
-      return ErrorCode.IMAGE_TOO_LARGE;
-    case 'INFERENCE_UNAVAILABLE':
-      return ErrorCode.INFERENCE_UNAVAILABLE;
-  }
-}
 
 export interface ClassifiedError {
   code: string;
@@ -32,7 +21,7 @@ export function classifyError(error: unknown): ClassifiedError | null {
     return { code: error.code, message: error.message, details: error.details };
   }
   if (error instanceof InferenceError) {
-    return { code: fromInference(error), message: error.message };
+    return { code: mapInferenceCode(error), message: error.message };
   }
   if (error instanceof ArgumentValidationError) {
     const fields = error.extensions.validationErrors;

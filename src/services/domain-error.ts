@@ -1,3 +1,5 @@
+import type { InferenceError } from '../inference/types';
+
 // Errors the services throw. They know nothing of GraphQL; src/schema/errors.ts maps them at the edge.
 
 export enum ErrorCode {
@@ -37,5 +39,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function assertId(what: string, id: string): void {
   if (!UUID.test(id)) {
     throw notFound(what, id);
+  }
+}
+
+export function mapInferenceCode(error: InferenceError): ErrorCode {
+  switch (error.code) {
+    case 'INVALID_IMAGE':
+      return ErrorCode.INVALID_IMAGE;
+    case 'IMAGE_TOO_LARGE':
+      return ErrorCode.IMAGE_TOO_LARGE;
+    case 'INFERENCE_UNAVAILABLE':
+      return ErrorCode.INFERENCE_UNAVAILABLE;
   }
 }

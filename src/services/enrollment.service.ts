@@ -5,7 +5,7 @@ import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
 import { InferenceError } from '../inference';
 import type { Logger } from '../observability/logger';
 import type { FileStorage } from '../storage/file-storage';
-import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
+import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
 import type { RosterService } from './roster.service';
 import type { StudentService } from './student.service';
 
@@ -166,17 +166,6 @@ export class EnrollmentService {
       );
     }
     return largest;
-  }
-}
-
-export function mapInferenceCode(error: InferenceError): ErrorCode {
-  switch (error.code) {
-    case 'INVALID_IMAGE':
-      return ErrorCode.INVALID_IMAGE;
-    case 'IMAGE_TOO_LARGE':
-      return ErrorCode.IMAGE_TOO_LARGE;
-    case 'INFERENCE_UNAVAILABLE':
-      return ErrorCode.INFERENCE_UNAVAILABLE;
   }
 }
 

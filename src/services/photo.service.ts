@@ -18,10 +18,10 @@ import type { AttendanceRepository } from '../repositories/attendance.repository
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import type { FileStorage } from '../storage/file-storage';
 import { toAttendanceEvent, type AttendanceService } from './attendance.service';
-import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
-import { mapInferenceCode, roundBox } from './enrollment.service';
+import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
+import { roundBox } from './enrollment.service';
 import type { Page, PageRequest } from './page';
-import type { RosterService } from './roster.service';
+import type { RosterEntry, RosterService } from './roster.service';
 
 /** Failures caused by the upload itself: the submitter gets an error and nothing is kept. */
 const BAD_INPUT_CODES = new Set<string>([ErrorCode.INVALID_IMAGE, ErrorCode.IMAGE_TOO_LARGE]);
@@ -78,7 +78,7 @@ export class PhotoService {
     }
     await this.emitPhoto(photo);
     const finished = await Promise.race([
-      this.schedule(photo.id).then(() => true),
+      this.schedule(photo.id, bytes).then(() => true),
       sleep(this.submitWaitMs, false),
     ]);
     const current = await repo.findOneByOrFail({ id: photo.id });
@@ -242,10 +242,11 @@ export class PhotoService {
     await Promise.allSettled([...this.inflight.values()]);
   }
 
-  private schedule(photoId: string): Promise<void> {
+  /** `bytes` spares re-reading a photo this instance has just stored. */
+  private schedule(photoId: string, bytes?: Uint8Array): Promise<void> {
     let job = this.inflight.get(photoId);
     if (!job) {
-      job = this.process(photoId)
+      job = this.process(photoId, bytes)
         .catch((error: unknown) => this.log.error({ err: error, photoId }, 'photo processing crashed'))
         .finally(() => this.inflight.delete(photoId));
       this.inflight.set(photoId, job);
@@ -253,7 +254,7 @@ export class PhotoService {
     return job;
   }
 
-  private async process(photoId: string): Promise<void> {
+  private async process(photoId: string, bytes?: Uint8Array): Promise<void> {
     const repo = this.dataSource.getRepository(SubmittedPhoto);
     // Claiming with a conditional update lets several instances resume the same backlog safely.
     const claimed = await repo.update(
@@ -265,9 +266,12 @@ export class PhotoService {
     }
     const photo = await repo.findOneByOrFail({ id: photoId });
     await this.emitPhoto(photo);
+    // The roster is fetched while the workers analyse the photo.
+    const roster = this.rosterFor(photo);
+    roster.catch(() => undefined);
     let analysis: ImageAnalysis;
     try {
-      analysis = await this.engine.analyze(await this.storage.get(photo.storageKey));
+      analysis = await this.engine.analyze(bytes ?? (await this.storage.get(photo.storageKey)));
     } catch (error) {
       const code =
         error instanceof InferenceError ? mapInferenceCode(error) : ErrorCode.INFERENCE_UNAVAILABLE;
@@ -280,7 +284,24 @@ export class PhotoService {
       await this.emitPhoto({ ...photo, status: PhotoStatus.FAILED });
       return;
     }
-    const marked = await this.record(photo, analysis);
+    let marked: AttendanceRecord[];
+    try {
+      marked = await this.record(photo, analysis, await roster);
+    } catch (error) {
+      // Never leave a photo PROCESSING forever: the submitter sees FAILED and can resubmit.
+      this.log.error({ err: error, photoId }, 'recording a processed photo failed');
+      await repo.update(
+        { id: photo.id },
+        {
+          status: PhotoStatus.FAILED,
+          errorCode: 'INTERNAL_SERVER_ERROR',
+          errorMessage: 'The result could not be saved',
+          processedAt: new Date(),
+        },
+      );
+      await this.emitPhoto({ ...photo, status: PhotoStatus.FAILED });
+      return;
+    }
     await Promise.all(
       marked.map((r) => this.pubsub.emit(Topic.AttendanceMarked, r.sessionId, toAttendanceEvent(r))),
     );
@@ -298,12 +319,21 @@ export class PhotoService {
   }
 
   /** Matches the faces against the course roster and writes faces, marks and status in one transaction. */
-  private async record(photo: SubmittedPhoto, analysis: ImageAnalysis): Promise<AttendanceRecord[]> {
+  private async rosterFor(
+    photo: SubmittedPhoto,
+  ): Promise<{ session: AttendanceSession; roster: RosterEntry[] }> {
     const session = await this.dataSource
       .getRepository(AttendanceSession)
       .findOneByOrFail({ id: photo.sessionId });
     const loaders = createLoaders(this.dataSource, this.embeddings);
-    const roster = await this.roster.forCourse(session.courseId, analysis.model, loaders);
+    return { session, roster: await this.roster.forCourse(session.courseId, this.engine.model, loaders) };
+  }
+
+  private async record(
+    photo: SubmittedPhoto,
+    analysis: ImageAnalysis,
+    { session, roster }: { session: AttendanceSession; roster: RosterEntry[] },
+  ): Promise<AttendanceRecord[]> {
     const matches = matchFaces(
       analysis.faces.map((f) => ({ descriptor: f.descriptor, quality: f.quality.score })),
       roster,
@@ -312,33 +342,32 @@ export class PhotoService {
     const keys = await Promise.all(analysis.faces.map((f) => this.storage.put('faces', f.thumbnail)));
     try {
       return await this.dataSource.transaction(async (m) => {
-        const marked: AttendanceRecord[] = [];
-        for (const match of matches) {
-          const face = analysis.faces[match.faceIndex];
-          const key = keys[match.faceIndex];
-          if (!face || !key) {
-            continue;
-          }
+        const rows = matches.map((match) => {
+          const face = analysis.faces[match.faceIndex]!;
           const decision = match.decision as MatchDecision;
-          const saved = await m.save(
-            m.create(PhotoFace, {
-              photoId: photo.id,
-              sessionId: photo.sessionId,
-              box: roundBox(face.box),
-              detectionScore: face.detectionScore,
-              quality: face.quality.score,
-              studentId: decision === MatchDecision.ACCEPT ? match.studentId : null,
-              candidateStudentId: match.candidateStudentId,
-              confidence: match.candidateStudentId ? match.confidence : null,
-              distance: match.candidateStudentId ? match.distance : null,
-              decision,
-              reviewStatus: decision === MatchDecision.ACCEPT ? ReviewStatus.NONE : ReviewStatus.PENDING,
-              thumbnailKey: key,
-              embedding: face.descriptor,
-              model: analysis.model,
-            }),
-          );
-          if (decision === MatchDecision.ACCEPT && match.studentId) {
+          return m.create(PhotoFace, {
+            photoId: photo.id,
+            sessionId: photo.sessionId,
+            box: roundBox(face.box),
+            detectionScore: face.detectionScore,
+            quality: face.quality.score,
+            studentId: decision === MatchDecision.ACCEPT ? match.studentId : null,
+            candidateStudentId: match.candidateStudentId,
+            confidence: match.candidateStudentId ? match.confidence : null,
+            distance: match.candidateStudentId ? match.distance : null,
+            decision,
+            reviewStatus: decision === MatchDecision.ACCEPT ? ReviewStatus.NONE : ReviewStatus.PENDING,
+            thumbnailKey: keys[match.faceIndex]!,
+            embedding: face.descriptor,
+            model: analysis.model,
+          });
+        });
+        // One INSERT for every face of the photo.
+        const inserted = rows.length > 0 ? await m.insert(PhotoFace, rows) : { identifiers: [] };
+        const marked: AttendanceRecord[] = [];
+        for (const [i, match] of matches.entries()) {
+          const faceId = (inserted.identifiers[i] as { id: string } | undefined)?.id;
+          if (match.decision === 'ACCEPT' && match.studentId && faceId) {
             const record = await this.attendance.upsertAutoMark(m, {
               sessionId: photo.sessionId,
               studentId: match.studentId,
@@ -346,7 +375,7 @@ export class PhotoService {
               seenAt: photo.submittedAt,
               lateAfter: session.lateAfter,
               photoId: photo.id,
-              faceId: saved.id,
+              faceId,
             });
             if (record) {
               marked.push(record);

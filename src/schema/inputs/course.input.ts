@@ -1,7 +1,5 @@
-import { IsEmail, IsOptional, Length, Matches } from 'class-validator';
+import { IsEmail, IsOptional, Length, Matches, Max, Min } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { Max, Min } from 'class-validator';
-
 import { AttendanceStatus } from '../../entities/attendance-record.entity';
 
 @InputType()

@@ -1,6 +1,6 @@
+import { Max, Min } from 'class-validator';
 import type { ClassType } from 'type-graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { Max, Min } from 'class-validator';
 
 @ArgsType()
 export class PageArgs {

@@ -1,5 +1,4 @@
 import { ObjectType } from 'type-graphql';
-
 import { AttendanceSession } from '../../entities/attendance-session.entity';
 import { Course } from '../../entities/course.entity';
 import { PhotoFace } from '../../entities/photo-face.entity';
