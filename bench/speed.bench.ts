@@ -125,16 +125,29 @@ async function server(images: Buffer[]): Promise<{ server: Result; pooled: Resul
       LOG_LEVEL: 'warn',
       INFERENCE_WORKERS: String(WORKERS),
       SUBMIT_WAIT_MS: '120000',
+      DEV_LOGIN: 'false',
+      RETENTION_DAYS: '0',
     }),
   );
+  let authorization = '';
   const call = async (query: string, variables: Record<string, unknown>) => {
     const res = await fetch(app.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ query, variables }),
     });
-    return ((await res.json()) as { data: Record<string, { id: string }> }).data;
+    return ((await res.json()) as { data: Record<string, { id: string; accessToken: string }> }).data;
   };
+  const admin = { email: 'bench@rollcall.local', name: 'Bench', password: 'bench-password' };
+  await app.auth.bootstrapAdmin('default', admin);
+  const { login } = await call(
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { id: accessToken } }`,
+    {
+      e: admin.email,
+      p: admin.password,
+    },
+  );
+  authorization = `Bearer ${login!.accessToken}`;
   const course = (await call(`mutation { createCourse(input: {code: "BENCH", name: "Bench"}) { id } }`, {}))
     .createCourse!.id;
   const lat: number[] = [];
@@ -159,7 +172,7 @@ async function server(images: Buffer[]): Promise<{ server: Result; pooled: Resul
       const s = performance.now();
       const res = await fetch(app.url, {
         method: 'POST',
-        headers: { 'Apollo-Require-Preflight': 'true' },
+        headers: { 'Apollo-Require-Preflight': 'true', authorization },
         body: form,
       });
       const body = (await res.json()) as { data: { submitPhoto: { faces: unknown[] } } };

@@ -1,19 +1,34 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createCache } from './cache/cache';
-import type { Env } from './config/env';
+import type { DataSource } from 'typeorm';
+import { createAlertService } from './alerts';
+import { CourseAction } from './auth/access';
+import { createRateLimiters } from './auth/rate-limit';
+import { TokenSigner } from './auth/tokens';
+import type { Viewer } from './auth/viewer';
+import { createCache, type Cache } from './cache/cache';
+import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
 import { createInferenceEngine, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { createLoaders } from './loaders';
+import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
-import { createPubSub } from './pubsub';
+import { instrumentCache, instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
+import { createPubSub, Topic } from './pubsub';
+import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AttendanceRepository } from './repositories/attendance.repository';
 import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
 import {
+  AlertResolver,
+  AnalyticsResolver,
   AttendanceRecordResolver,
   AttendanceResolver,
+  AuthResolver,
   CourseResolver,
+  FaceSampleResolver,
+  MetricsResolver,
   PhotoFaceResolver,
   PhotoResolver,
   StudentResolver,
@@ -21,10 +36,17 @@ import {
 import { buildAppSchema } from './schema/build-schema';
 import type { Context } from './schema/context';
 import { startHttpServer, type RunningServer } from './server';
+import { AnalyticsService } from './services/analytics.service';
+import { ApiKeyService } from './services/api-key.service';
 import { AttendanceService } from './services/attendance.service';
+import { AuditService } from './services/audit.service';
+import { AuthService } from './services/auth.service';
 import { CourseService } from './services/course.service';
 import { EnrollmentService } from './services/enrollment.service';
+import { ForecastService } from './services/forecast.service';
+import { MediaService } from './services/media.service';
 import { PhotoService } from './services/photo.service';
+import { RetentionService } from './services/retention.service';
 import { RosterService } from './services/roster.service';
 import { StudentService } from './services/student.service';
 import { FileStorage } from './storage/file-storage';
@@ -38,7 +60,20 @@ export interface AppOptions {
 export interface App extends RunningServer {
   engine: InferenceEngine;
   databaseKind: 'postgres' | 'pglite';
+  /** For the create-admin command and tests: accounts are not created over the API without an admin. */
+  auth: AuthService;
+  retention: RetentionService;
+  /** For operational scripts and tests that inspect stored state. */
+  dataSource: DataSource;
+  cache: Cache;
 }
+
+/** The development login of the embedded default; never enabled in production. */
+export const DEV_ADMIN = {
+  email: 'admin@rollcall.local',
+  password: 'rollcall-dev',
+  name: 'Development admin',
+};
 
 /** The composition root: config -> database -> pub/sub -> inference -> services -> resolvers -> server. */
 export async function startApp(env: Env, options: AppOptions = {}): Promise<App> {
@@ -53,11 +88,18 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     runMigrations: env.RUN_MIGRATIONS,
   });
   const pubsub = await createPubSub(env.REDIS_URL);
-  const cache = await createCache(env.REDIS_URL);
+  // Metrics of this instance (issue #6); the services see an instrumented cache and engine.
+  const metrics = new Metrics({
+    instanceId: env.INSTANCE_ID,
+    windowMs: env.METRICS_WINDOW_MS,
+    token: env.METRICS_TOKEN,
+    engine: () => rawEngine,
+  });
+  const cache = instrumentCache(await createCache(env.REDIS_URL), metrics);
   const storage = new FileStorage(path.resolve(env.STORAGE_DIR));
   await storage.init();
   const ownsEngine = !options.engine;
-  const engine =
+  const rawEngine =
     options.engine ??
     createInferenceEngine({
       workers: env.INFERENCE_WORKERS,
@@ -65,16 +107,33 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       maxDimension: env.INFERENCE_MAX_DIMENSION,
       minDetectionScore: env.INFERENCE_MIN_DETECTION_SCORE,
       minFaceSize: env.INFERENCE_MIN_FACE_SIZE,
+      tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
+      tileSize: env.INFERENCE_TILE_SIZE,
     });
+  const engine = instrumentEngine(rawEngine, metrics);
   await engine.ready();
 
   const ds = db.dataSource;
   const embeddings = new FaceEmbeddingRepository(ds);
   const attendanceRepo = new AttendanceRepository();
+  // Without AUTH_SECRET (development only: parseEnv refuses production) tokens last one process.
+  const signer = new TokenSigner(
+    env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
+    env.ACCESS_TOKEN_TTL_SECONDS,
+  );
+  const limiters = await createRateLimiters(
+    { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE, loginsPerMinute: env.LOGIN_ATTEMPTS_PER_MINUTE },
+    env.REDIS_URL,
+  );
+  const audit = new AuditService(ds);
   const courses = new CourseService(ds);
+  const apiKeys = new ApiKeyService(ds, () => courses);
+  const auth = new AuthService(ds, signer, apiKeys, limiters.login, env.REFRESH_TOKEN_TTL_DAYS, logger);
+  const media = new MediaService(ds, storage, audit, cache);
+  const retention = new RetentionService(ds, storage, audit, env.RETENTION_DAYS, logger);
   const roster = new RosterService(ds, cache, env.ROSTER_CACHE_TTL_SECONDS);
   const model = () => engine.model;
-  const students = new StudentService(ds, courses, roster, storage, model, logger);
+  const students = new StudentService(ds, courses, roster, storage, model, audit, logger);
   const enrollment = new EnrollmentService(
     ds,
     students,
@@ -82,6 +141,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     roster,
     storage,
     { maxPhotos: env.MAX_PHOTOS_PER_ENROLLMENT },
+    audit,
     logger,
   );
   const sessions = new AttendanceService(ds, courses, attendanceRepo, pubsub, env.LATE_AFTER_MINUTES);
@@ -96,8 +156,24 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     pubsub,
     () => DEFAULT_MATCH_POLICY,
     env.SUBMIT_WAIT_MS,
+    audit,
+    env.MAX_IMAGE_PIXELS,
     logger,
+    metrics,
   );
+  const analyticsRepo = new AnalyticsRepository(ds);
+  const analytics = new AnalyticsService(analyticsRepo, {
+    attendanceRate: env.AT_RISK_ATTENDANCE_RATE,
+    absenceStreak: env.AT_RISK_ABSENCE_STREAK,
+  });
+  const forecasts = new ForecastService(analyticsRepo);
+  const alerts = await createAlertService(env, {
+    dataSource: ds,
+    analytics: analyticsRepo,
+    metrics,
+    pubsub,
+    logger,
+  });
 
   const resolvers = new Map<unknown, unknown>([
     [CourseResolver, new CourseResolver(courses, students, sessions)],
@@ -106,50 +182,88 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [AttendanceRecordResolver, new AttendanceRecordResolver()],
     [PhotoResolver, new PhotoResolver(photos, sessions, env.MAX_UPLOAD_BYTES)],
     [PhotoFaceResolver, new PhotoFaceResolver(photos)],
+    [FaceSampleResolver, new FaceSampleResolver(media)],
+    [AuthResolver, new AuthResolver(auth, apiKeys, audit)],
+    [MetricsResolver, new MetricsResolver(metrics)],
+    [AnalyticsResolver, new AnalyticsResolver(analytics, forecasts, courses)],
+    [AlertResolver, new AlertResolver(alerts)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 
-  const institution = await courses.defaultInstitution();
-  const context = (live: boolean): Promise<Context> =>
-    Promise.resolve({
-      institutionId: institution.id,
-      actor: 'anonymous',
-      loaders: createLoaders(ds, embeddings, { cache: !live }),
-      subscribeToSession: async (topic, sessionId) => {
-        const session = await sessions.get(institution.id, sessionId);
-        return pubsub.subscribe(topic, session.id);
-      },
-    });
+  if (devLoginEnabled(env) && (await auth.countUsers()) === 0) {
+    await auth.bootstrapAdmin('default', DEV_ADMIN);
+    log.warn(
+      { email: DEV_ADMIN.email },
+      `DEVELOPMENT LOGIN ENABLED: sign in as ${DEV_ADMIN.email} / ${DEV_ADMIN.password}. Never use this in production.`,
+    );
+  }
+
+  const context = (viewer: Viewer, clientAddress: string, live: boolean): Context => ({
+    viewer,
+    clientAddress,
+    loaders: createLoaders(ds, embeddings, { cache: !live }),
+    subscribeToSession: async (topic, sessionId) => {
+      const session = await sessions.get(
+        viewer,
+        sessionId,
+        topic === Topic.PhotoProcessed ? CourseAction.FOLLOW_PHOTOS : CourseAction.READ,
+      );
+      return pubsub.subscribe(topic, session.id);
+    },
+    mediaUrl: (kind, id) => signer.signMediaPath(kind, id, env.MEDIA_URL_TTL_SECONDS),
+  });
 
   const server = await startHttpServer(
     schema,
     {
+      authenticate: (authorization, apiKey) => auth.authenticate(authorization, apiKey),
+      rateLimit: (key) => limiters.request(key),
       context,
-      health: async () => {
-        const checks: Record<string, string> = {};
-        try {
-          await ds.query('SELECT 1');
-          checks.database = 'ok';
-        } catch {
-          checks.database = 'down';
+      media: (kind, id, query) => {
+        const { exp, sig } = query;
+        if (
+          typeof exp !== 'string' ||
+          typeof sig !== 'string' ||
+          !signer.verifyMediaPath(kind, id, exp, sig)
+        ) {
+          return Promise.resolve(null);
         }
-        const stats = engine.stats();
-        checks.inference = stats.workers > 0 ? 'ok' : 'down';
-        return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
+        return media.read(kind, id);
       },
+      health: createReadiness({
+        dataSource: ds,
+        cache: env.REDIS_URL ? cache : undefined,
+        engine,
+        recentWorkerFailures: () => metrics.workerFailures(),
+        crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
+      }),
+      observability: metrics,
     },
     {
       host: env.HOST,
       port: env.PORT,
       maxUploadBytes: env.MAX_UPLOAD_BYTES,
       maxFiles: env.MAX_PHOTOS_PER_ENROLLMENT,
-      introspection: env.GRAPHQL_INTROSPECTION,
+      maxJsonBytes: env.MAX_JSON_BODY_BYTES,
+      introspection: introspectionEnabled(env),
       production: env.NODE_ENV === 'production',
+      limits: {
+        depth: env.GRAPHQL_MAX_DEPTH,
+        aliases: env.GRAPHQL_MAX_ALIASES,
+        cost: env.GRAPHQL_MAX_COST,
+        tokens: env.GRAPHQL_MAX_TOKENS,
+      },
+      clientDir: path.resolve(env.CLIENT_DIR),
     },
     logger,
   );
 
   const resumed = await photos.resumePending();
+  const metricsPublisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
+  alerts.start();
+  if (env.RETENTION_DAYS > 0) {
+    retention.start(env.RETENTION_SWEEP_MINUTES);
+  }
   log.info(
     {
       database: db.kind,
@@ -163,17 +277,26 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
 
   return {
     ...server,
-    engine,
+    engine: rawEngine,
     databaseKind: db.kind,
+    auth,
+    retention,
+    dataSource: ds,
+    cache,
     close: async () => {
+      retention.stop();
+      metricsPublisher.close();
+      await alerts.close();
       await server.close();
       await photos.drain();
       await pubsub.close();
       await cache.close();
+      await limiters.close();
       if (ownsEngine) {
         await engine.close();
       }
       await db.close();
+      metrics.close();
     },
   };
 }

@@ -5,6 +5,8 @@ export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   delete(...keys: string[]): Promise<void>;
+  /** Resolves when the backing store answers (readiness probe). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,10 @@ export class MemoryCache implements Cache {
     return Promise.resolve();
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.entries.clear();
     return Promise.resolve();
@@ -70,6 +76,10 @@ export class RedisCache implements Cache {
     if (keys.length > 0) {
       await this.redis.del(...keys.map((k) => this.prefix + k));
     }
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,18 @@ import { z } from 'zod';
 // problem listed, instead of surfacing as a strange error on the first request.
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const ratio = (def: number) => z.coerce.number().min(0).max(1).default(def);
+/** A comma-separated list; empty entries are dropped. */
+const list = () =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', '1', '0'])
@@ -25,6 +37,8 @@ const schema = z.object({
   INFERENCE_MAX_DIMENSION: int(1920),
   INFERENCE_MIN_DETECTION_SCORE: z.coerce.number().min(0).max(1).default(0.4),
   INFERENCE_MIN_FACE_SIZE: int(20),
+  INFERENCE_TILE_MIN_DIMENSION: int(2400),
+  INFERENCE_TILE_SIZE: int(800),
   MAX_UPLOAD_BYTES: int(15 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(50_000_000),
   MAX_PHOTOS_PER_ENROLLMENT: int(10),
@@ -32,13 +46,68 @@ const schema = z.object({
   LATE_AFTER_MINUTES: int(10),
   ROSTER_CACHE_TTL_SECONDS: int(300),
   RUN_MIGRATIONS: bool(true),
-  GRAPHQL_INTROSPECTION: bool(true),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false', '1', '0']).optional(),
+  GRAPHQL_MAX_DEPTH: int(10),
+  GRAPHQL_MAX_ALIASES: int(20),
+  GRAPHQL_MAX_COST: int(5000),
+  GRAPHQL_MAX_TOKENS: int(2000),
+  MAX_JSON_BODY_BYTES: int(1_000_000),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET needs at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: int(900),
+  REFRESH_TOKEN_TTL_DAYS: int(30),
+  DEV_LOGIN: z.enum(['auto', 'true', 'false']).default('auto'),
+  RATE_LIMIT_PER_MINUTE: int(1200),
+  LOGIN_ATTEMPTS_PER_MINUTE: int(10),
+  MEDIA_URL_TTL_SECONDS: int(600),
+  RETENTION_DAYS: int(180),
+  RETENTION_SWEEP_MINUTES: int(60),
+  CLIENT_DIR: z.string().default('./client/out'),
+  INSTANCE_ID: z.string().min(1).optional(),
+  METRICS_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  METRICS_WINDOW_MS: z.coerce.number().int().min(1_000).default(300_000),
+  METRICS_TOKEN: z.string().min(1).optional(),
+  AT_RISK_ATTENDANCE_RATE: ratio(0.8),
+  AT_RISK_ABSENCE_STREAK: z.coerce.number().int().min(1).default(3),
+  ALERTS_ENABLED: bool(true),
+  ALERT_EVAL_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  ALERT_ERROR_RATE: ratio(0.01),
+  ALERT_ERROR_MIN_REQUESTS: int(20),
+  ALERT_PHOTO_P95_MS: int(30_000),
+  ALERT_QUEUE_BACKLOG: int(50),
+  ALERT_CRASH_LOOP_COUNT: z.coerce.number().int().min(1).default(3),
+  ALERT_KEY_FAILURES: z.coerce.number().int().min(1).default(5),
+  ALERT_WEBHOOK_URLS: list().pipe(z.array(z.string().url())),
+  ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  SMTP_URL: z.string().url().optional(),
+  ALERT_EMAIL_TO: list().pipe(z.array(z.string().email())),
+  ALERT_EMAIL_FROM: z.string().default('Rollcall alerts <alerts@rollcall.invalid>'),
+  ALERT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  ALERT_DELIVERY_BACKOFF_MS: int(1_000),
 });
+
+/** Rules across variables, checked after each variable is valid on its own. */
+const checked = schema
+  // Unsigned alert webhooks could be forged by anyone who learns the receiver's URL.
+  .refine((e) => e.ALERT_WEBHOOK_URLS.length === 0 || e.ALERT_WEBHOOK_SECRET, {
+    path: ['ALERT_WEBHOOK_SECRET'],
+    message: 'required when ALERT_WEBHOOK_URLS is set',
+  })
+  .refine((e) => e.ALERT_EMAIL_TO.length === 0 || e.SMTP_URL, {
+    path: ['SMTP_URL'],
+    message: 'required when ALERT_EMAIL_TO is set',
+  });
 
 export type Env = Readonly<z.infer<typeof schema>>;
 
 /** Names of variables whose values must never be logged. */
-export const SENSITIVE_VARIABLES: ReadonlySet<keyof Env> = new Set(['DATABASE_URL', 'REDIS_URL']);
+export const SENSITIVE_VARIABLES: ReadonlySet<keyof Env> = new Set([
+  'AUTH_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'METRICS_TOKEN',
+  'ALERT_WEBHOOK_SECRET',
+  'SMTP_URL',
+]);
 
 export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   NODE_ENV: 'development | production | test',
@@ -53,6 +122,8 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   INFERENCE_MAX_DIMENSION: 'longest side photos are resized to before detection',
   INFERENCE_MIN_DETECTION_SCORE: 'SSD MobileNet minimum confidence',
   INFERENCE_MIN_FACE_SIZE: 'faces smaller than this (px) are ignored',
+  INFERENCE_TILE_MIN_DIMENSION: 'photos with a longer side from this many px are also scanned in overlapping tiles, for small faces (0 = off)',
+  INFERENCE_TILE_SIZE: 'tile side in px (a face of f px reaches the detector at f * 512 / tile px)',
   MAX_UPLOAD_BYTES: 'largest accepted upload',
   MAX_IMAGE_PIXELS: 'largest accepted image (width x height), checked before decoding',
   MAX_PHOTOS_PER_ENROLLMENT: 'most photos in one enrollFaces call',
@@ -60,17 +131,69 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   LATE_AFTER_MINUTES: 'default minutes after a session opens after which arrivals are LATE',
   ROSTER_CACHE_TTL_SECONDS: "how long a course's roster embeddings stay cached",
   RUN_MIGRATIONS: 'apply pending migrations at start',
-  GRAPHQL_INTROSPECTION: 'allow schema introspection',
+  GRAPHQL_INTROSPECTION: 'allow schema introspection (default: off in production)',
+  GRAPHQL_MAX_DEPTH: 'deepest selection set accepted',
+  GRAPHQL_MAX_ALIASES: 'most aliases in one operation',
+  GRAPHQL_MAX_COST: 'highest estimated cost of one operation',
+  GRAPHQL_MAX_TOKENS: 'most tokens in one document',
+  MAX_JSON_BODY_BYTES: 'largest JSON request body',
+  AUTH_SECRET: 'signs access tokens and media links (>= 32 chars); required in production',
+  ACCESS_TOKEN_TTL_SECONDS: 'lifetime of an access token',
+  REFRESH_TOKEN_TTL_DAYS: 'lifetime of a refresh token',
+  DEV_LOGIN:
+    'auto | true | false: create admin@rollcall.local / rollcall-dev (auto: embedded, non-production only)',
+  RATE_LIMIT_PER_MINUTE: 'requests per minute per user, API key or anonymous address',
+  LOGIN_ATTEMPTS_PER_MINUTE: 'login attempts per minute per e-mail and address',
+  MEDIA_URL_TTL_SECONDS: 'how long a signed image link stays valid',
+  RETENTION_DAYS: 'class photos and their faces are deleted after this many days (0 = never)',
+  RETENTION_SWEEP_MINUTES: 'how often the retention purge runs',
+  CLIENT_DIR: 'built dashboard (static export) served at /, when present',
+  INSTANCE_ID: 'name of this server instance in metrics and alerts; unset = hostname-pid-random',
+  METRICS_INTERVAL_MS: 'how often each instance publishes a metrics snapshot (metricsUpdated, alert input)',
+  METRICS_WINDOW_MS: 'sliding window for error rate, p95 photo latency and worker crashes',
+  METRICS_TOKEN: 'if set, GET /metrics requires "Authorization: Bearer <token>"',
+  AT_RISK_ATTENDANCE_RATE: 'students attending less than this share of sessions are at risk (0..1)',
+  AT_RISK_ABSENCE_STREAK: 'students absent this many consecutive sessions are at risk (and alerted)',
+  ALERTS_ENABLED: 'evaluate alert rules (one instance at a time when REDIS_URL is set)',
+  ALERT_EVAL_INTERVAL_MS: 'how often alert rules are evaluated',
+  ALERT_ERROR_RATE: 'alert when this share of GraphQL operations fails over METRICS_WINDOW_MS (0..1)',
+  ALERT_ERROR_MIN_REQUESTS: 'fewest operations in the window before the error rate can alert',
+  ALERT_PHOTO_P95_MS: 'alert when p95 submit-to-result photo latency exceeds this (ms)',
+  ALERT_QUEUE_BACKLOG: 'alert when more photos than this wait in the inference queues',
+  ALERT_CRASH_LOOP_COUNT: 'alert when inference workers crash this many times within METRICS_WINDOW_MS',
+  ALERT_KEY_FAILURES: 'alert when one integration API key fails this many times within METRICS_WINDOW_MS',
+  ALERT_WEBHOOK_URLS: 'comma-separated URLs that receive alert changes as signed JSON POSTs',
+  ALERT_WEBHOOK_SECRET: 'HMAC-SHA256 key for the X-Rollcall-Signature header of alert webhooks (16+ chars)',
+  SMTP_URL: 'SMTP server for alert e-mail, e.g. smtp://user:pass@mail:587',
+  ALERT_EMAIL_TO: 'comma-separated addresses that receive alert e-mail',
+  ALERT_EMAIL_FROM: 'sender of alert e-mail',
+  ALERT_DELIVERY_ATTEMPTS: 'attempts per alert delivery (webhook or e-mail) before giving up',
+  ALERT_DELIVERY_BACKOFF_MS: 'delay before the first retry of a failed delivery; doubles each time',
 };
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = schema.safeParse(source);
+  const result = checked.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
+  if (result.data.NODE_ENV === 'production' && !result.data.AUTH_SECRET) {
+    throw new Error(
+      'Invalid configuration:\n  AUTH_SECRET: required in production (>= 32 random characters)',
+    );
+  }
   return Object.freeze(result.data);
 }
+
+/** Introspection is on unless switched off, or in production unless switched on. */
+export const introspectionEnabled = (env: Env): boolean =>
+  env.GRAPHQL_INTROSPECTION === undefined
+    ? env.NODE_ENV !== 'production'
+    : env.GRAPHQL_INTROSPECTION === 'true' || env.GRAPHQL_INTROSPECTION === '1';
+
+/** Whether the development login (a known admin password) is enabled. */
+export const devLoginEnabled = (env: Env): boolean =>
+  env.DEV_LOGIN === 'auto' ? !env.DATABASE_URL && env.NODE_ENV !== 'production' : env.DEV_LOGIN === 'true';
 
 let cached: Env | undefined;
 export function env(): Env {

@@ -20,6 +20,10 @@ export class Course {
   @Column({ type: 'text' })
   name: string;
 
+  @Field(() => ID, { nullable: true, description: 'The teacher who runs the course.' })
+  @Column({ name: 'teacher_id', type: 'uuid', nullable: true })
+  teacherId: string | null;
+
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

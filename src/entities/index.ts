@@ -1,12 +1,17 @@
+import { Alert } from './alert.entity';
+import { ApiKey } from './api-key.entity';
 import { AttendanceRecord } from './attendance-record.entity';
 import { AttendanceSession } from './attendance-session.entity';
+import { AuditEvent } from './audit-event.entity';
 import { CourseEnrollment } from './course-enrollment.entity';
 import { Course } from './course.entity';
 import { FaceSample } from './face-sample.entity';
 import { Institution } from './institution.entity';
 import { PhotoFace } from './photo-face.entity';
+import { RefreshToken } from './refresh-token.entity';
 import { Student } from './student.entity';
 import { SubmittedPhoto } from './submitted-photo.entity';
+import { User } from './user.entity';
 
 export const ENTITIES = [
   Institution,
@@ -18,4 +23,9 @@ export const ENTITIES = [
   SubmittedPhoto,
   PhotoFace,
   AttendanceRecord,
+  User,
+  RefreshToken,
+  ApiKey,
+  AuditEvent,
+  Alert,
 ];

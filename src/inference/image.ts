@@ -123,3 +123,20 @@ export async function faceGrey(
     .toBuffer({ resolveWithObject: true });
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
+
+/**
+ * A copy fit for storage: upright, re-encoded as JPEG without any metadata (EXIF, GPS, XMP, ICC
+ * owner fields), so a kept class photo says nothing about where or on which device it was taken.
+ */
+export async function stripMetadata(bytes: Uint8Array, maxPixels: number): Promise<Buffer> {
+  await probe(bytes, maxPixels);
+  try {
+    // sharp writes no metadata unless asked to (withMetadata/keepExif).
+    return await sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels })
+      .rotate()
+      .jpeg({ quality: 92 })
+      .toBuffer();
+  } catch {
+    throw new InferenceError('INVALID_IMAGE', 'The file is not a readable image');
+  }
+}

@@ -37,6 +37,8 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
     maxDimension: config.maxDimension,
     minDetectionScore: config.minDetectionScore,
     minFaceSize: config.minFaceSize,
+    tileMinDimension: config.tileMinDimension,
+    tileSize: config.tileSize,
   };
   const pool = new Piscina<WorkerTask, WorkerResult>({
     filename: workerFile(),

@@ -73,6 +73,8 @@ export class InferenceError extends Error {
 export interface AnalyzeOptions {
   /** Stop after this many faces, largest first (enrollment asks for 2 to reject group photos). */
   maxFaces?: number;
+  /** Override the tiled detection of large photos (default: by the engine's tileMinDimension). */
+  tiling?: boolean;
 }
 
 export interface InferenceEngine {
@@ -100,4 +102,8 @@ export interface InferenceConfig {
   minDetectionScore: number;
   /** Faces smaller than this (shorter box side, px) are ignored. */
   minFaceSize: number;
+  /** Photos with a longer side from this many pixels are also scanned in tiles (0 = never). */
+  tileMinDimension?: number;
+  /** Tile side in pixels. */
+  tileSize?: number;
 }

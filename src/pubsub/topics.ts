@@ -4,7 +4,15 @@
 export enum Topic {
   AttendanceMarked = 'ATTENDANCE_MARKED',
   PhotoProcessed = 'PHOTO_PROCESSED',
+  /** Every instance's metrics snapshots (scope: METRICS_SCOPE). */
+  MetricsUpdated = 'METRICS_UPDATED',
+  /** Alerts changing state (scope: ALERTS_SCOPE; subscribers filter by institution). */
+  AlertChanged = 'ALERT_CHANGED',
 }
+
+/** Metrics and alerts are published on one cluster-wide channel each. */
+export const METRICS_SCOPE = 'cluster';
+export const ALERTS_SCOPE = 'cluster';
 
 export interface AttendanceMarkedPayload {
   id: string;
@@ -26,9 +34,58 @@ export interface PhotoProcessedPayload {
   status: string;
 }
 
+/** One instance's view of itself over the sliding window (src/observability/metrics.ts). */
+export interface MetricsSnapshot {
+  instanceId: string;
+  at: string;
+  uptimeSeconds: number;
+  windowSeconds: number;
+  requests: number;
+  errors: number;
+  errorsByCode: Record<string, number>;
+  requestP95Ms: number | null;
+  photosDone: number;
+  photosFailed: number;
+  photoLatencyP95Ms: number | null;
+  photoLatencySamples: number;
+  facesByDecision: Record<string, number>;
+  backend: string;
+  workers: number;
+  queueDepth: number;
+  utilization: number;
+  workerCrashes: number;
+  eventLoopLagP99Ms: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  cacheHits: number;
+  cacheMisses: number;
+  activeSubscriptions: number;
+  /** Failures per integration API key in the window, for the alert rule; never shown to clients. */
+  keyFailures: { institutionId: string; keyId: string; count: number }[];
+}
+
+export interface AlertChangedPayload {
+  id: string;
+  institutionId: string | null;
+  rule: string;
+  fingerprint: string;
+  subject: string | null;
+  state: string;
+  severity: string;
+  summary: string;
+  value: number | null;
+  threshold: number | null;
+  details: Record<string, unknown>;
+  startedAt: string;
+  resolvedAt: string | null;
+  updatedAt: string;
+}
+
 export interface TopicPayloads {
   [Topic.AttendanceMarked]: AttendanceMarkedPayload;
   [Topic.PhotoProcessed]: PhotoProcessedPayload;
+  [Topic.MetricsUpdated]: MetricsSnapshot;
+  [Topic.AlertChanged]: AlertChangedPayload;
 }
 
 /** The shape type-graphql's `PubSub` expects, plus typed publishing and shutdown. */

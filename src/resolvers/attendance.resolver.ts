@@ -35,7 +35,7 @@ export class AttendanceResolver {
 
   @Query(() => AttendanceSession)
   session(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<AttendanceSession> {
-    return this.sessions.get(ctx.institutionId, id);
+    return this.sessions.get(ctx.viewer, id);
   }
 
   @Mutation(() => AttendanceSession)
@@ -44,7 +44,7 @@ export class AttendanceResolver {
     @Arg('options', () => StartSessionOptions, { nullable: true }) options: StartSessionOptions | undefined,
     @Ctx() ctx: Context,
   ): Promise<AttendanceSession> {
-    return this.sessions.start(ctx.institutionId, courseId, options?.lateAfterMinutes);
+    return this.sessions.start(ctx.viewer, courseId, options?.lateAfterMinutes);
   }
 
   @Mutation(() => AttendanceSession, {
@@ -54,12 +54,12 @@ export class AttendanceResolver {
     @Arg('sessionId', () => ID) sessionId: string,
     @Ctx() ctx: Context,
   ): Promise<AttendanceSession> {
-    return this.sessions.close(ctx.institutionId, sessionId);
+    return this.sessions.close(ctx.viewer, sessionId);
   }
 
   @Mutation(() => AttendanceRecord, { description: "A teacher's mark; recognition never overrides it." })
   markAttendance(@Arg('input') input: MarkAttendanceInput, @Ctx() ctx: Context): Promise<AttendanceRecord> {
-    return this.sessions.mark(ctx.institutionId, input);
+    return this.sessions.mark(ctx.viewer, input);
   }
 
   @FieldResolver(() => Boolean)
@@ -83,7 +83,7 @@ export class AttendanceResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<PhotoPage> {
-    return this.photoService.listBySession(ctx.institutionId, session.id, page);
+    return this.photoService.listBySession(ctx.viewer, session.id, page);
   }
 
   @FieldResolver(() => PhotoFacePage, {
@@ -94,7 +94,7 @@ export class AttendanceResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<PhotoFacePage> {
-    return this.photoService.reviewQueue(ctx.institutionId, session.id, page);
+    return this.photoService.reviewQueue(ctx.viewer, session.id, page);
   }
 
   @Subscription(() => AttendanceRecord, {

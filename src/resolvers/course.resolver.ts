@@ -18,26 +18,26 @@ export class CourseResolver {
 
   @Query(() => CoursePage)
   courses(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<CoursePage> {
-    return this.courseService.list(ctx.institutionId, page);
+    return this.courseService.list(ctx.viewer, page);
   }
 
   @Query(() => Course)
   course(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Course> {
-    return this.courseService.get(ctx.institutionId, id);
+    return this.courseService.get(ctx.viewer, id);
   }
 
   @Mutation(() => Course)
   createCourse(@Arg('input') input: CreateCourseInput, @Ctx() ctx: Context): Promise<Course> {
-    return this.courseService.create(ctx.institutionId, input);
+    return this.courseService.create(ctx.viewer, input);
   }
 
   @FieldResolver(() => StudentPage)
   students(@Root() course: Course, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<StudentPage> {
-    return this.studentService.listByCourse(ctx.institutionId, course.id, page);
+    return this.studentService.listByCourse(ctx.viewer, course.id, page);
   }
 
   @FieldResolver(() => SessionPage)
   sessions(@Root() course: Course, @Args() page: PageArgs, @Ctx() ctx: Context): Promise<SessionPage> {
-    return this.sessionService.listByCourse(ctx.institutionId, course.id, page);
+    return this.sessionService.listByCourse(ctx.viewer, course.id, page);
   }
 }

@@ -1,7 +1,11 @@
+import { AlertResolver } from './alert.resolver';
+import { AnalyticsResolver } from './analytics.resolver';
 import { AttendanceRecordResolver, AttendanceResolver } from './attendance.resolver';
+import { AuthResolver } from './auth.resolver';
 import { CourseResolver } from './course.resolver';
+import { MetricsResolver } from './metrics.resolver';
 import { PhotoFaceResolver, PhotoResolver } from './photo.resolver';
-import { StudentResolver } from './student.resolver';
+import { FaceSampleResolver, StudentResolver } from './student.resolver';
 
 export const RESOLVERS = [
   CourseResolver,
@@ -10,9 +14,19 @@ export const RESOLVERS = [
   AttendanceRecordResolver,
   PhotoResolver,
   PhotoFaceResolver,
+  FaceSampleResolver,
+  AuthResolver,
+  MetricsResolver,
+  AnalyticsResolver,
+  AlertResolver,
 ] as const;
 
 export {
+  AlertResolver,
+  AnalyticsResolver,
+  MetricsResolver,
+  AuthResolver,
+  FaceSampleResolver,
   AttendanceRecordResolver,
   AttendanceResolver,
   CourseResolver,

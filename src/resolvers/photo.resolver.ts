@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { CourseAction } from '../auth/access';
 import { PhotoFace } from '../entities/photo-face.entity';
 import { Student } from '../entities/student.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
@@ -19,7 +20,7 @@ export class PhotoResolver {
 
   @Query(() => SubmittedPhoto)
   photo(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SubmittedPhoto> {
-    return this.photos.get(ctx.institutionId, id);
+    return this.photos.get(ctx.viewer, id);
   }
 
   @Mutation(() => SubmittedPhoto, {
@@ -33,9 +34,14 @@ export class PhotoResolver {
     @Ctx() ctx: Context,
   ): Promise<SubmittedPhoto> {
     // Refuse a closed or unknown session before reading the upload.
-    await this.sessions.getOpen(ctx.institutionId, sessionId);
+    await this.sessions.getOpen(ctx.viewer, sessionId, CourseAction.SUBMIT_PHOTOS);
     const bytes = await readUpload(photo, this.maxUploadBytes);
-    return this.photos.submit(ctx.institutionId, sessionId, bytes);
+    return this.photos.submit(ctx.viewer, sessionId, bytes);
+  }
+
+  @FieldResolver(() => String, { description: 'A short-lived link to the stored photo (EXIF removed).' })
+  imageUrl(@Root() photo: SubmittedPhoto, @Ctx() ctx: Context): string {
+    return ctx.mediaUrl('photos', photo.id);
   }
 
   @FieldResolver(() => [PhotoFace], { description: 'Faces found, left to right.' })
@@ -52,7 +58,7 @@ export class PhotoResolver {
     @Arg('sessionId', () => ID) _sessionId: string,
     @Ctx() ctx: Context,
   ): Promise<SubmittedPhoto> {
-    return this.photos.get(ctx.institutionId, event.photoId);
+    return this.photos.get(ctx.viewer, event.photoId);
   }
 }
 
@@ -63,6 +69,11 @@ export class PhotoFaceResolver {
   @FieldResolver(() => Student, { nullable: true, description: 'The student this face was matched to.' })
   student(@Root() face: PhotoFace, @Ctx() ctx: Context): Promise<Student | null> | null {
     return face.studentId ? ctx.loaders.student.load(face.studentId) : null;
+  }
+
+  @FieldResolver(() => String, { description: 'A short-lived link to the face crop.' })
+  imageUrl(@Root() face: PhotoFace, @Ctx() ctx: Context): string {
+    return ctx.mediaUrl('photo-faces', face.id);
   }
 
   @FieldResolver(() => Student, { nullable: true, description: 'Best candidate, also when not accepted.' })
@@ -79,13 +90,13 @@ export class PhotoFaceResolver {
     @Arg('studentId', () => ID, { nullable: true }) studentId: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<PhotoFace> {
-    return this.photos.confirmFace(ctx.institutionId, faceId, studentId);
+    return this.photos.confirmFace(ctx.viewer, faceId, studentId);
   }
 
   @Mutation(() => PhotoFace, {
     description: 'Dismisses a face from the review queue (a stranger, a poster).',
   })
   dismissFace(@Arg('faceId', () => ID) faceId: string, @Ctx() ctx: Context): Promise<PhotoFace> {
-    return this.photos.dismissFace(ctx.institutionId, faceId);
+    return this.photos.dismissFace(ctx.viewer, faceId);
   }
 }

@@ -1,10 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CourseAction, requireStaff } from '../auth/access';
 import { FaceSample } from '../entities/face-sample.entity';
 import { Student } from '../entities/student.entity';
 import type { Context } from '../schema/context';
 import { AddStudentInput } from '../schema/inputs/course.input';
+import { FaceAssessment, StudentDataExport } from '../schema/types/auth.type';
 import { GraphQLUpload, readUpload, type FileUpload } from '../schema/upload';
 import type { EnrollmentService } from '../services/enrollment.service';
+import type { MediaService } from '../services/media.service';
 import type { StudentService } from '../services/student.service';
 
 @Resolver(() => Student)
@@ -17,12 +20,12 @@ export class StudentResolver {
 
   @Query(() => Student)
   student(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Student> {
-    return this.students.get(ctx.institutionId, id);
+    return this.students.get(ctx.viewer, id);
   }
 
   @Mutation(() => Student, { description: 'Creates a student (consent required) enrolled in a course.' })
   addStudent(@Arg('input') input: AddStudentInput, @Ctx() ctx: Context): Promise<Student> {
-    return this.students.add(ctx.institutionId, input, ctx.actor);
+    return this.students.add(ctx.viewer, input);
   }
 
   @Mutation(() => Student, { description: 'Adds an existing student to another course.' })
@@ -31,12 +34,12 @@ export class StudentResolver {
     @Arg('studentId', () => ID) studentId: string,
     @Ctx() ctx: Context,
   ): Promise<Student> {
-    return this.students.enroll(ctx.institutionId, courseId, studentId);
+    return this.students.enroll(ctx.viewer, courseId, studentId);
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a student with all their photos, faces and embeddings.' })
   deleteStudent(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    return this.students.delete(ctx.institutionId, id);
+    return this.students.delete(ctx.viewer, id);
   }
 
   @Mutation(() => [FaceSample], {
@@ -48,21 +51,65 @@ export class StudentResolver {
     @Ctx() ctx: Context,
   ): Promise<FaceSample[]> {
     // Check the student before reading uploads, so an unknown id fails fast.
-    await this.students.get(ctx.institutionId, studentId);
+    await this.students.get(ctx.viewer, studentId, CourseAction.MANAGE);
     const buffers = [];
     for (const [index, photo] of photos.entries()) {
       buffers.push(await readUpload(photo, this.maxUploadBytes, index));
     }
-    return this.enrollment.enrollFaces(ctx.institutionId, studentId, buffers);
+    return this.enrollment.enrollFaces(ctx.viewer, studentId, buffers);
+  }
+
+  @Mutation(() => FaceAssessment, {
+    description: 'Checks a photo as enrollment would (one face, good quality) without storing anything.',
+  })
+  async assessFace(
+    @Arg('photo', () => GraphQLUpload) photo: Promise<FileUpload>,
+    @Ctx() ctx: Context,
+  ): Promise<FaceAssessment> {
+    requireStaff(ctx.viewer);
+    return this.enrollment.assess(ctx.viewer, await readUpload(photo, this.maxUploadBytes));
+  }
+
+  @Mutation(() => Student, {
+    description: 'Withdraws biometric consent: deletes every face photo and embedding of the student now.',
+  })
+  withdrawConsent(@Arg('studentId', () => ID) studentId: string, @Ctx() ctx: Context): Promise<Student> {
+    return this.students.withdrawConsent(ctx.viewer, studentId);
+  }
+
+  @Mutation(() => Student, { description: 'Records biometric consent again after a withdrawal.' })
+  giveConsent(@Arg('studentId', () => ID) studentId: string, @Ctx() ctx: Context): Promise<Student> {
+    return this.students.giveConsent(ctx.viewer, studentId);
+  }
+
+  @Query(() => StudentDataExport, { description: 'Everything kept about one student, with download links.' })
+  async studentDataExport(
+    @Arg('studentId', () => ID) studentId: string,
+    @Ctx() ctx: Context,
+  ): Promise<StudentDataExport> {
+    return { exportedAt: new Date(), ...(await this.students.exportData(ctx.viewer, studentId)) };
   }
 
   @Mutation(() => Boolean)
   deleteFace(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
-    return this.enrollment.deleteFace(ctx.institutionId, id);
+    return this.enrollment.deleteFace(ctx.viewer, id);
   }
 
   @FieldResolver(() => [FaceSample])
   faces(@Root() student: Student, @Ctx() ctx: Context): Promise<FaceSample[]> {
-    return this.enrollment.listFaces(ctx.institutionId, student.id);
+    return this.enrollment.listFaces(ctx.viewer, student.id);
+  }
+}
+
+@Resolver(() => FaceSample)
+export class FaceSampleResolver {
+  constructor(private readonly media: MediaService) {}
+
+  @FieldResolver(() => String, {
+    description: 'A short-lived link to the face photo (signed; no header needed).',
+  })
+  async imageUrl(@Root() face: FaceSample, @Ctx() ctx: Context): Promise<string> {
+    await this.media.noteFacesViewed(ctx.viewer, face.studentId);
+    return ctx.mediaUrl('face-samples', face.id);
   }
 }

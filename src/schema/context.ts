@@ -1,12 +1,18 @@
+import type { Viewer } from '../auth/viewer';
 import type { Loaders } from '../loaders';
 import type { Topic } from '../pubsub';
 
-/** What every resolver receives. Identity is a fixed actor until accounts arrive (issue #4). */
+export type MediaKind = 'photos' | 'photo-faces' | 'face-samples';
+
+/** What every resolver receives. */
 export interface Context {
-  institutionId: string;
-  /** Who is acting, recorded on consent and audit fields. */
-  actor: string;
+  /** Who is asking; services decide what they may do. */
+  viewer: Viewer;
+  /** The client's address, for login rate limits. */
+  clientAddress: string;
   loaders: Loaders;
   /** Opens a live feed of one session after checking the caller may see it. */
   subscribeToSession(topic: Topic, sessionId: string): Promise<AsyncIterable<unknown>>;
+  /** A signed, short-lived URL for a stored image the caller has just been allowed to see. */
+  mediaUrl(kind: MediaKind, id: string): string;
 }

@@ -1,4 +1,6 @@
 import { IsNull, type DataSource } from 'typeorm';
+import { assertCourse, CourseAction, requireAuthenticated } from '../auth/access';
+import type { Viewer } from '../auth/viewer';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
@@ -36,11 +38,11 @@ export class AttendanceService {
   ) {}
 
   async start(
-    institutionId: string,
+    viewer: Viewer,
     courseId: string,
     lateAfterMinutes?: number | null,
   ): Promise<AttendanceSession> {
-    const course = await this.courses.get(institutionId, courseId);
+    const course = await this.courses.get(viewer, courseId, CourseAction.MANAGE);
     const openedAt = new Date();
     const minutes = lateAfterMinutes ?? this.defaultLateAfterMinutes;
     const repo = this.dataSource.getRepository(AttendanceSession);
@@ -55,8 +57,8 @@ export class AttendanceService {
   }
 
   /** Closes a session; every enrolled student not seen is recorded ABSENT. */
-  async close(institutionId: string, sessionId: string): Promise<AttendanceSession> {
-    const session = await this.get(institutionId, sessionId);
+  async close(viewer: Viewer, sessionId: string): Promise<AttendanceSession> {
+    const session = await this.get(viewer, sessionId, CourseAction.MANAGE);
     if (session.closedAt) {
       throw new DomainError(ErrorCode.SESSION_CLOSED, 'The session is already closed');
     }
@@ -78,22 +80,25 @@ export class AttendanceService {
     return this.dataSource.getRepository(AttendanceSession).findOneByOrFail({ id: session.id });
   }
 
-  async get(institutionId: string, sessionId: string): Promise<AttendanceSession> {
+  /** The session, when the viewer may perform `action` on its course. */
+  async get(viewer: Viewer, sessionId: string, action = CourseAction.READ): Promise<AttendanceSession> {
+    const v = requireAuthenticated(viewer);
     assertId('AttendanceSession', sessionId);
-    const session = await this.dataSource
-      .getRepository(AttendanceSession)
-      .createQueryBuilder('s')
-      .innerJoin(Course, 'c', 'c.id = s.course_id AND c.institution_id = :institutionId', { institutionId })
-      .where('s.id = :sessionId', { sessionId })
-      .getOne();
-    if (!session) {
+    const session = await this.dataSource.getRepository(AttendanceSession).findOneBy({ id: sessionId });
+    const course = session
+      ? await this.dataSource
+          .getRepository(Course)
+          .findOneBy({ id: session.courseId, institutionId: v.institutionId })
+      : null;
+    if (!session || !course) {
       throw notFound('AttendanceSession', sessionId);
     }
+    assertCourse(v, course, action);
     return session;
   }
 
-  async getOpen(institutionId: string, sessionId: string): Promise<AttendanceSession> {
-    const session = await this.get(institutionId, sessionId);
+  async getOpen(viewer: Viewer, sessionId: string, action: CourseAction): Promise<AttendanceSession> {
+    const session = await this.get(viewer, sessionId, action);
     if (session.closedAt) {
       throw new DomainError(
         ErrorCode.SESSION_CLOSED,
@@ -103,12 +108,8 @@ export class AttendanceService {
     return session;
   }
 
-  async listByCourse(
-    institutionId: string,
-    courseId: string,
-    page: PageRequest,
-  ): Promise<Page<AttendanceSession>> {
-    const course = await this.courses.get(institutionId, courseId);
+  async listByCourse(viewer: Viewer, courseId: string, page: PageRequest): Promise<Page<AttendanceSession>> {
+    const course = await this.courses.get(viewer, courseId);
     const [items, total] = await this.dataSource.getRepository(AttendanceSession).findAndCount({
       where: { courseId: course.id },
       order: { openedAt: 'DESC' },
@@ -126,10 +127,10 @@ export class AttendanceService {
 
   /** A teacher's decision; it is never overridden by recognition. */
   async mark(
-    institutionId: string,
+    viewer: Viewer,
     input: { sessionId: string; studentId: string; status: AttendanceStatus; note?: string | null },
   ): Promise<AttendanceRecord> {
-    const session = await this.get(institutionId, input.sessionId);
+    const session = await this.get(viewer, input.sessionId, CourseAction.MANAGE);
     assertId('Student', input.studentId);
     const enrolled = await this.dataSource
       .getRepository(CourseEnrollment)

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { CourseAction, requireAuthenticated, requireStaff } from '../auth/access';
+import type { Viewer } from '../auth/viewer';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
 import { InferenceError } from '../inference';
 import type { Logger } from '../observability/logger';
 import type { FileStorage } from '../storage/file-storage';
+import { AuditAction, type AuditService } from './audit.service';
 import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
 import type { RosterService } from './roster.service';
 import type { StudentService } from './student.service';
@@ -22,6 +25,24 @@ export interface EnrollmentLimits {
   maxPhotos: number;
 }
 
+export interface FaceAssessment {
+  ok: boolean;
+  code: ErrorCode | null;
+  message: string;
+  issues: string[];
+  quality: number | null;
+  box: { x: number; y: number; width: number; height: number } | null;
+}
+
+/** Verdicts about the photo itself, reported by `assess` instead of thrown. */
+const ASSESSABLE = new Set<ErrorCode>([
+  ErrorCode.NO_FACE_DETECTED,
+  ErrorCode.MULTIPLE_FACES,
+  ErrorCode.LOW_QUALITY_FACE,
+  ErrorCode.INVALID_IMAGE,
+  ErrorCode.IMAGE_TOO_LARGE,
+]);
+
 /** Builds and edits students' recognition profiles from their photos. */
 export class EnrollmentService {
   private readonly log: Logger;
@@ -33,6 +54,7 @@ export class EnrollmentService {
     private readonly roster: RosterService,
     private readonly storage: FileStorage,
     private readonly limits: EnrollmentLimits,
+    private readonly audit: AuditService,
     logger: Logger,
   ) {
     this.log = logger.child({ module: EnrollmentService.name });
@@ -42,8 +64,9 @@ export class EnrollmentService {
    * Adds faces to a student's profile. All photos are checked before anything is written: one bad
    * photo refuses the whole call, with the photo's index in the error.
    */
-  async enrollFaces(institutionId: string, studentId: string, photos: Uint8Array[]): Promise<FaceSample[]> {
-    const student = await this.students.get(institutionId, studentId);
+  async enrollFaces(viewer: Viewer, studentId: string, photos: Uint8Array[]): Promise<FaceSample[]> {
+    const student = await this.students.get(viewer, studentId, CourseAction.MANAGE);
+    const actor = requireAuthenticated(viewer);
     if (!student.consentGivenAt) {
       throw new DomainError(ErrorCode.CONSENT_REQUIRED, 'The student has not given biometric consent');
     }
@@ -76,8 +99,8 @@ export class EnrollmentService {
       for (const face of faces) {
         keys.push(await this.storage.put('faces', face.thumbnail));
       }
-      const samples = await this.dataSource.transaction((m) =>
-        m.save(
+      const samples = await this.dataSource.transaction(async (m) => {
+        const saved = await m.save(
           faces.map((face, i) =>
             m.create(FaceSample, {
               studentId,
@@ -91,8 +114,16 @@ export class EnrollmentService {
               model: this.engine.model,
             }),
           ),
-        ),
-      );
+        );
+        await this.audit.record(
+          actor,
+          AuditAction.FACES_ENROLLED,
+          { type: 'Student', id: studentId },
+          { faces: saved.length },
+          m,
+        );
+        return saved;
+      });
       await this.roster.invalidateForStudents([studentId], this.engine.model);
       this.log.info({ studentId, faces: samples.length }, 'faces enrolled');
       return samples;
@@ -102,22 +133,56 @@ export class EnrollmentService {
     }
   }
 
-  async listFaces(institutionId: string, studentId: string): Promise<FaceSample[]> {
-    await this.students.get(institutionId, studentId);
+  /**
+   * The verdict enrollment would give a photo, without storing anything: lets a client show the
+   * quality check before the teacher saves (a webcam capture, say).
+   */
+  async assess(viewer: Viewer, photo: Uint8Array): Promise<FaceAssessment> {
+    requireStaff(viewer);
+    try {
+      const face = await this.singleFace(photo, 0);
+      return {
+        ok: true,
+        code: null,
+        message: 'The photo can be enrolled',
+        issues: face.quality.issues,
+        quality: face.quality.score,
+        box: roundBox(face.box),
+      };
+    } catch (error) {
+      if (error instanceof DomainError && ASSESSABLE.has(error.code)) {
+        const issues = Array.isArray(error.details?.issues) ? (error.details.issues as string[]) : [];
+        return { ok: false, code: error.code, message: error.message, issues, quality: null, box: null };
+      }
+      throw error;
+    }
+  }
+
+  async listFaces(viewer: Viewer, studentId: string): Promise<FaceSample[]> {
+    await this.students.get(viewer, studentId);
     return this.dataSource
       .getRepository(FaceSample)
       .find({ where: { studentId }, order: { createdAt: 'ASC' } });
   }
 
-  async deleteFace(institutionId: string, faceId: string): Promise<boolean> {
+  async deleteFace(viewer: Viewer, faceId: string): Promise<boolean> {
     assertId('FaceSample', faceId);
     const repo = this.dataSource.getRepository(FaceSample);
     const face = await repo.findOneBy({ id: faceId });
     if (!face) {
       throw notFound('FaceSample', faceId);
     }
-    await this.students.get(institutionId, face.studentId);
-    await repo.delete({ id: face.id });
+    await this.students.get(viewer, face.studentId, CourseAction.MANAGE);
+    await this.dataSource.transaction(async (m) => {
+      await m.delete(FaceSample, { id: face.id });
+      await this.audit.record(
+        requireAuthenticated(viewer),
+        AuditAction.FACE_DELETED,
+        { type: 'FaceSample', id: face.id },
+        { studentId: face.studentId },
+        m,
+      );
+    });
     await this.storage.delete([face.thumbnailKey]);
     await this.roster.invalidateForStudents([face.studentId], face.model);
     return true;

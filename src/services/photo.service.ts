@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LessThan, type DataSource } from 'typeorm';
+import { CourseAction, requireAuthenticated } from '../auth/access';
+import type { Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
@@ -9,15 +11,17 @@ import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { PhotoStatus, SubmittedPhoto } from '../entities/submitted-photo.entity';
 import type { ImageAnalysis, InferenceEngine } from '../inference';
-import { InferenceError } from '../inference';
+import { InferenceError, stripMetadata } from '../inference';
 import { matchFaces, type MatchPolicy } from '../inference/matcher';
 import { createLoaders } from '../loaders';
 import type { Logger } from '../observability/logger';
+import type { PhotoObserver } from '../observability/metrics';
 import { Topic, type AppPubSub } from '../pubsub';
 import type { AttendanceRepository } from '../repositories/attendance.repository';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import type { FileStorage } from '../storage/file-storage';
 import { toAttendanceEvent, type AttendanceService } from './attendance.service';
+import { AuditAction, type AuditService } from './audit.service';
 import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
 import { roundBox } from './enrollment.service';
 import type { Page, PageRequest } from './page';
@@ -45,7 +49,11 @@ export class PhotoService {
     private readonly pubsub: AppPubSub,
     private readonly policy: () => MatchPolicy,
     private readonly submitWaitMs: number,
+    private readonly audit: AuditService,
+    private readonly maxPixels: number,
     logger: Logger,
+    /** Counts finished photos and their faces (metrics, issue #6). */
+    private readonly observer?: PhotoObserver,
   ) {
     this.log = logger.child({ module: PhotoService.name });
   }
@@ -55,15 +63,26 @@ export class PhotoService {
    * wait, else the QUEUED photo (the result follows by subscription). The same bytes submitted
    * twice to a session return the first submission and count once.
    */
-  async submit(institutionId: string, sessionId: string, bytes: Uint8Array): Promise<SubmittedPhoto> {
-    const session = await this.sessions.getOpen(institutionId, sessionId);
+  async submit(viewer: Viewer, sessionId: string, bytes: Uint8Array): Promise<SubmittedPhoto> {
+    const session = await this.sessions.getOpen(viewer, sessionId, CourseAction.SUBMIT_PHOTOS);
     const contentHash = createHash('sha256').update(bytes).digest('hex');
     const repo = this.dataSource.getRepository(SubmittedPhoto);
     const existing = await repo.findOneBy({ sessionId: session.id, contentHash });
     if (existing) {
       return existing;
     }
-    const storageKey = await this.storage.put('photos', bytes);
+    // What is kept is a re-encoded copy without EXIF (GPS, device, owner); a photo sharp cannot read
+    // is refused here, before anything is written.
+    let clean: Buffer;
+    try {
+      clean = await stripMetadata(bytes, this.maxPixels);
+    } catch (error) {
+      if (error instanceof InferenceError) {
+        throw new DomainError(mapInferenceCode(error), error.message);
+      }
+      throw error;
+    }
+    const storageKey = await this.storage.put('photos', clean);
     let photo: SubmittedPhoto;
     try {
       photo = await repo.save(
@@ -98,22 +117,18 @@ export class PhotoService {
     return current;
   }
 
-  async get(institutionId: string, photoId: string): Promise<SubmittedPhoto> {
+  async get(viewer: Viewer, photoId: string): Promise<SubmittedPhoto> {
     assertId('Photo', photoId);
     const photo = await this.dataSource.getRepository(SubmittedPhoto).findOneBy({ id: photoId });
     if (!photo) {
       throw notFound('Photo', photoId);
     }
-    await this.sessions.get(institutionId, photo.sessionId);
+    await this.sessions.get(viewer, photo.sessionId, CourseAction.FOLLOW_PHOTOS);
     return photo;
   }
 
-  async listBySession(
-    institutionId: string,
-    sessionId: string,
-    page: PageRequest,
-  ): Promise<Page<SubmittedPhoto>> {
-    const session = await this.sessions.get(institutionId, sessionId);
+  async listBySession(viewer: Viewer, sessionId: string, page: PageRequest): Promise<Page<SubmittedPhoto>> {
+    const session = await this.sessions.get(viewer, sessionId, CourseAction.FOLLOW_PHOTOS);
     const [items, total] = await this.dataSource.getRepository(SubmittedPhoto).findAndCount({
       where: { sessionId: session.id },
       order: { submittedAt: 'ASC' },
@@ -124,8 +139,8 @@ export class PhotoService {
   }
 
   /** Faces of a session awaiting a teacher: doubtful matches and unknown faces not yet dismissed. */
-  async reviewQueue(institutionId: string, sessionId: string, page: PageRequest): Promise<Page<PhotoFace>> {
-    const session = await this.sessions.get(institutionId, sessionId);
+  async reviewQueue(viewer: Viewer, sessionId: string, page: PageRequest): Promise<Page<PhotoFace>> {
+    const session = await this.sessions.get(viewer, sessionId);
     const [items, total] = await this.dataSource.getRepository(PhotoFace).findAndCount({
       where: { sessionId: session.id, reviewStatus: ReviewStatus.PENDING },
       order: { createdAt: 'ASC', id: 'ASC' },
@@ -139,8 +154,9 @@ export class PhotoService {
    * A teacher says whose face this is (the proposed candidate by default): the student is marked
    * (MANUAL) and the face joins their profile, so recognition improves with use.
    */
-  async confirmFace(institutionId: string, faceId: string, studentId?: string | null): Promise<PhotoFace> {
-    const face = await this.face(institutionId, faceId);
+  async confirmFace(viewer: Viewer, faceId: string, studentId?: string | null): Promise<PhotoFace> {
+    const face = await this.face(viewer, faceId, CourseAction.MANAGE);
+    const actor = requireAuthenticated(viewer);
     const target = studentId ?? face.candidateStudentId;
     if (!target) {
       throw new DomainError(ErrorCode.BAD_USER_INPUT, 'This face has no candidate; say which student it is', {
@@ -148,7 +164,7 @@ export class PhotoService {
       });
     }
     assertId('Student', target);
-    const session = await this.sessions.get(institutionId, face.sessionId);
+    const session = await this.sessions.get(viewer, face.sessionId, CourseAction.MANAGE);
     const photo = await this.dataSource.getRepository(SubmittedPhoto).findOneByOrFail({ id: face.photoId });
     const enrolled = await this.dataSource
       .getRepository(CourseEnrollment)
@@ -201,6 +217,17 @@ export class PhotoService {
             note: existing?.note ?? null,
           }),
         );
+        await this.audit.record(
+          actor,
+          AuditAction.FACE_CONFIRMED,
+          { type: 'PhotoFace', id: face.id },
+          {
+            studentId: target,
+            proposed: face.candidateStudentId,
+            corrected: target !== face.candidateStudentId,
+          },
+          m,
+        );
         return { updated: await m.findOneByOrFail(PhotoFace, { id: face.id }), record: saved };
       });
       await this.roster.invalidateForStudents([target], face.model);
@@ -212,17 +239,22 @@ export class PhotoService {
     }
   }
 
-  async dismissFace(institutionId: string, faceId: string): Promise<PhotoFace> {
-    const face = await this.face(institutionId, faceId);
-    await this.dataSource
-      .getRepository(PhotoFace)
-      .update({ id: face.id }, { reviewStatus: ReviewStatus.DISMISSED });
+  async dismissFace(viewer: Viewer, faceId: string): Promise<PhotoFace> {
+    const face = await this.face(viewer, faceId, CourseAction.MANAGE);
+    await this.dataSource.transaction(async (m) => {
+      await m.update(PhotoFace, { id: face.id }, { reviewStatus: ReviewStatus.DISMISSED });
+      await this.audit.record(
+        requireAuthenticated(viewer),
+        AuditAction.FACE_DISMISSED,
+        {
+          type: 'PhotoFace',
+          id: face.id,
+        },
+        null,
+        m,
+      );
+    });
     return { ...face, reviewStatus: ReviewStatus.DISMISSED };
-  }
-
-  async faceThumbnail(institutionId: string, faceId: string): Promise<Buffer> {
-    const face = await this.face(institutionId, faceId);
-    return this.storage.get(face.thumbnailKey);
   }
 
   /** Takes up photos left queued by a previous run of any instance. */
@@ -281,6 +313,7 @@ export class PhotoService {
         { status: PhotoStatus.FAILED, errorCode: code, errorMessage: message, processedAt: new Date() },
       );
       this.log.warn({ photoId, code }, 'photo failed');
+      this.observe(photo, 'FAILED', []);
       await this.emitPhoto({ ...photo, status: PhotoStatus.FAILED });
       return;
     }
@@ -290,6 +323,7 @@ export class PhotoService {
     } catch (error) {
       // Never leave a photo PROCESSING forever: the submitter sees FAILED and can resubmit.
       this.log.error({ err: error, photoId }, 'recording a processed photo failed');
+      this.observe(photo, 'FAILED', []);
       await repo.update(
         { id: photo.id },
         {
@@ -341,7 +375,7 @@ export class PhotoService {
     );
     const keys = await Promise.all(analysis.faces.map((f) => this.storage.put('faces', f.thumbnail)));
     try {
-      return await this.dataSource.transaction(async (m) => {
+      const saved = await this.dataSource.transaction(async (m) => {
         const rows = matches.map((match) => {
           const face = analysis.faces[match.faceIndex]!;
           const decision = match.decision as MatchDecision;
@@ -396,19 +430,29 @@ export class PhotoService {
         );
         return marked;
       });
+      this.observe(
+        photo,
+        'DONE',
+        matches.map((x) => x.decision),
+      );
+      return saved;
     } catch (error) {
       await this.storage.delete(keys);
       throw error;
     }
   }
 
-  private async face(institutionId: string, faceId: string): Promise<PhotoFace> {
+  private observe(photo: SubmittedPhoto, status: 'DONE' | 'FAILED', decisions: string[]): void {
+    this.observer?.photoProcessed(status, Date.now() - photo.submittedAt.getTime(), decisions);
+  }
+
+  private async face(viewer: Viewer, faceId: string, action: CourseAction): Promise<PhotoFace> {
     assertId('PhotoFace', faceId);
     const face = await this.dataSource.getRepository(PhotoFace).findOneBy({ id: faceId });
     if (!face) {
       throw notFound('PhotoFace', faceId);
     }
-    await this.sessions.get(institutionId, face.sessionId);
+    await this.sessions.get(viewer, face.sessionId, action);
     return face;
   }
 

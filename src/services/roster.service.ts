@@ -45,15 +45,20 @@ export class RosterService {
 
   /** Drops cached rosters of every course the students are in (after enrollment, faces or deletion change). */
   async invalidateForStudents(studentIds: string[], model: string): Promise<void> {
+    await this.invalidateCourses(await this.coursesOf(studentIds), model);
+  }
+
+  /** The courses the students are enrolled in. */
+  async coursesOf(studentIds: string[]): Promise<string[]> {
     if (studentIds.length === 0) {
-      return;
+      return [];
     }
     const enrollments = await this.dataSource
       .getRepository(CourseEnrollment)
       .createQueryBuilder('e')
       .where('e.student_id IN (:...ids)', { ids: studentIds })
       .getMany();
-    await this.invalidateCourses([...new Set(enrollments.map((e) => e.courseId))], model);
+    return [...new Set(enrollments.map((e) => e.courseId))];
   }
 
   async invalidateCourses(courseIds: string[], model: string): Promise<void> {

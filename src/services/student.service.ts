@@ -1,11 +1,16 @@
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { canOnCourse, CourseAction, forbidden, requireAdmin, requireAuthenticated } from '../auth/access';
+import { isAdmin, type AuthenticatedViewer, type Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
+import { AttendanceRecord } from '../entities/attendance-record.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
+import { Course } from '../entities/course.entity';
 import { FaceSample } from '../entities/face-sample.entity';
 import { PhotoFace } from '../entities/photo-face.entity';
 import { Student } from '../entities/student.entity';
 import type { Logger } from '../observability/logger';
 import type { FileStorage } from '../storage/file-storage';
+import { AuditAction, type AuditService } from './audit.service';
 import type { CourseService } from './course.service';
 import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
 import type { Page, PageRequest } from './page';
@@ -19,6 +24,9 @@ export interface AddStudentInput {
   consent: boolean;
 }
 
+const recorderLabel = (viewer: AuthenticatedViewer): string =>
+  viewer.kind === 'user' ? viewer.email : viewer.kind === 'apiKey' ? `API key ${viewer.name}` : 'Rollcall';
+
 export class StudentService {
   private readonly log: Logger;
 
@@ -28,13 +36,16 @@ export class StudentService {
     private readonly roster: RosterService,
     private readonly storage: FileStorage,
     private readonly model: () => string,
+    private readonly audit: AuditService,
     logger: Logger,
   ) {
     this.log = logger.child({ module: StudentService.name });
   }
 
   /** Creates a student with recorded biometric consent and enrolls them in a course, atomically. */
-  async add(institutionId: string, input: AddStudentInput, recordedBy: string): Promise<Student> {
+  async add(viewer: Viewer, input: AddStudentInput): Promise<Student> {
+    const course = await this.courses.get(viewer, input.courseId, CourseAction.MANAGE);
+    const recorder = requireAuthenticated(viewer);
     if (!input.consent) {
       throw new DomainError(
         ErrorCode.CONSENT_REQUIRED,
@@ -42,17 +53,16 @@ export class StudentService {
         { field: 'consent' },
       );
     }
-    const course = await this.courses.get(institutionId, input.courseId);
     try {
       const student = await this.dataSource.transaction(async (m) => {
         const created = await m.save(
           m.create(Student, {
-            institutionId,
+            institutionId: course.institutionId,
             externalId: input.externalId.trim(),
             name: input.name.trim(),
             email: input.email ?? null,
             consentGivenAt: new Date(),
-            consentRecordedBy: recordedBy,
+            consentRecordedBy: recorderLabel(recorder),
           }),
         );
         await m.insert(CourseEnrollment, { courseId: course.id, studentId: created.id });
@@ -73,9 +83,9 @@ export class StudentService {
   }
 
   /** Adds an existing student to another course. */
-  async enroll(institutionId: string, courseId: string, studentId: string): Promise<Student> {
-    const course = await this.courses.get(institutionId, courseId);
-    const student = await this.get(institutionId, studentId);
+  async enroll(viewer: Viewer, courseId: string, studentId: string): Promise<Student> {
+    const course = await this.courses.get(viewer, courseId, CourseAction.MANAGE);
+    const student = await this.get(viewer, studentId, CourseAction.MANAGE);
     try {
       await this.dataSource.getRepository(CourseEnrollment).insert({ courseId: course.id, studentId });
     } catch (error) {
@@ -88,17 +98,40 @@ export class StudentService {
     return student;
   }
 
-  async get(institutionId: string, id: string): Promise<Student> {
+  /**
+   * The student, when the viewer may perform `action` on one of the student's courses (admins:
+   * any student of their institution).
+   */
+  async get(viewer: Viewer, id: string, action = CourseAction.READ): Promise<Student> {
+    const v = requireAuthenticated(viewer);
     assertId('Student', id);
-    const student = await this.dataSource.getRepository(Student).findOneBy({ id, institutionId });
+    const student = await this.dataSource
+      .getRepository(Student)
+      .findOneBy({ id, institutionId: v.institutionId });
     if (!student) {
       throw notFound('Student', id);
+    }
+    if (!isAdmin(v) && !(await this.reachable(v, student.id, action))) {
+      throw forbidden('The student is not in one of your courses');
     }
     return student;
   }
 
-  async listByCourse(institutionId: string, courseId: string, page: PageRequest): Promise<Page<Student>> {
-    const course = await this.courses.get(institutionId, courseId);
+  private async reachable(
+    viewer: AuthenticatedViewer,
+    studentId: string,
+    action: CourseAction,
+  ): Promise<boolean> {
+    const courses = await this.dataSource
+      .getRepository(Course)
+      .createQueryBuilder('c')
+      .innerJoin(CourseEnrollment, 'e', 'e.course_id = c.id AND e.student_id = :studentId', { studentId })
+      .getMany();
+    return courses.some((c) => canOnCourse(viewer, c, action));
+  }
+
+  async listByCourse(viewer: Viewer, courseId: string, page: PageRequest): Promise<Page<Student>> {
+    const course = await this.courses.get(viewer, courseId);
     const qb = this.dataSource
       .getRepository(Student)
       .createQueryBuilder('s')
@@ -117,31 +150,103 @@ export class StudentService {
    * Deletes a student and, in the same step, every trace of their face data: profile faces and
    * embeddings, class-photo faces matched or proposed to them, their thumbnails on disk and cached rosters.
    */
-  async delete(institutionId: string, id: string): Promise<boolean> {
-    const student = await this.get(institutionId, id);
-    // Rosters are keyed by course, found through enrollments, which the delete cascades away.
-    await this.roster.invalidateForStudents([student.id], this.model());
+  async delete(viewer: Viewer, id: string): Promise<boolean> {
+    const admin = requireAdmin(viewer);
+    const student = await this.get(admin, id);
+    // Rosters are keyed by course, found through enrollments, which the delete cascades away. They
+    // are dropped again after the commit, in case a photo being matched meanwhile cached them anew.
+    const courseIds = await this.roster.coursesOf([student.id]);
+    await this.roster.invalidateCourses(courseIds, this.model());
     const keys = await this.dataSource.transaction(async (m) => {
-      const samples = await m.find(FaceSample, {
-        select: { thumbnailKey: true },
-        where: { studentId: student.id },
-      });
-      const faces = await m.find(PhotoFace, {
-        select: { thumbnailKey: true },
-        where: [{ studentId: student.id }, { candidateStudentId: student.id }],
-      });
-      await m.delete(PhotoFace, { studentId: student.id });
-      await m.delete(PhotoFace, { candidateStudentId: student.id });
+      const files = await this.purgeFaceData(m, student.id);
       await m.delete(Student, { id: student.id });
-      return [...samples, ...faces].map((f) => f.thumbnailKey);
+      await this.audit.record(
+        admin,
+        AuditAction.STUDENT_DELETED,
+        { type: 'Student', id: student.id },
+        null,
+        m,
+      );
+      return files;
     });
+    await this.roster.invalidateCourses(courseIds, this.model());
     await this.storage.delete(keys);
     this.log.info({ studentId: student.id, files: keys.length }, 'student and face data deleted');
     return true;
   }
 
-  /** Students of the institution by id, for batch resolvers. */
-  byIds(institutionId: string, ids: string[]): Promise<Student[]> {
-    return this.dataSource.getRepository(Student).findBy({ id: In(ids), institutionId });
+  /**
+   * Withdraws biometric consent: the student stays (with their attendance history) but every face
+   * photo and embedding of theirs is deleted, and no new face can be enrolled until consent is given again.
+   */
+  async withdrawConsent(viewer: Viewer, id: string): Promise<Student> {
+    const student = await this.get(viewer, id, CourseAction.MANAGE);
+    const actor = requireAuthenticated(viewer);
+    const courseIds = await this.roster.coursesOf([student.id]);
+    await this.roster.invalidateCourses(courseIds, this.model());
+    const keys = await this.dataSource.transaction(async (m) => {
+      const files = await this.purgeFaceData(m, student.id);
+      await m.update(Student, { id: student.id }, { consentGivenAt: null, consentRecordedBy: null });
+      await this.audit.record(
+        actor,
+        AuditAction.CONSENT_WITHDRAWN,
+        { type: 'Student', id: student.id },
+        null,
+        m,
+      );
+      return files;
+    });
+    await this.roster.invalidateCourses(courseIds, this.model());
+    await this.storage.delete(keys);
+    return this.dataSource.getRepository(Student).findOneByOrFail({ id: student.id });
+  }
+
+  /** Records consent again (after a withdrawal), so faces may be enrolled. */
+  async giveConsent(viewer: Viewer, id: string): Promise<Student> {
+    const student = await this.get(viewer, id, CourseAction.MANAGE);
+    await this.dataSource
+      .getRepository(Student)
+      .update(
+        { id: student.id },
+        { consentGivenAt: new Date(), consentRecordedBy: recorderLabel(requireAuthenticated(viewer)) },
+      );
+    return this.dataSource.getRepository(Student).findOneByOrFail({ id: student.id });
+  }
+
+  /** Everything kept about one student, for a subject-access request. Audited. */
+  async exportData(
+    viewer: Viewer,
+    id: string,
+  ): Promise<{ student: Student; records: AttendanceRecord[]; faces: FaceSample[] }> {
+    const student = await this.get(viewer, id, CourseAction.MANAGE);
+    const [records, faces] = await Promise.all([
+      this.dataSource.getRepository(AttendanceRecord).find({ where: { studentId: student.id } }),
+      this.dataSource
+        .getRepository(FaceSample)
+        .find({ where: { studentId: student.id }, order: { createdAt: 'ASC' } }),
+    ]);
+    await this.audit.record(requireAuthenticated(viewer), AuditAction.DATA_EXPORTED, {
+      type: 'Student',
+      id: student.id,
+    });
+    return { student, records, faces };
+  }
+
+  /** Deletes the face data of a student inside `m`; returns the stored files to remove afterwards. */
+  private async purgeFaceData(m: EntityManager, studentId: string): Promise<string[]> {
+    const samples = await m.find(FaceSample, { select: { thumbnailKey: true }, where: { studentId } });
+    const faces = await m.find(PhotoFace, {
+      select: { thumbnailKey: true },
+      where: [{ studentId }, { candidateStudentId: studentId }],
+    });
+    await m.delete(FaceSample, { studentId });
+    await m.delete(PhotoFace, { studentId });
+    await m.delete(PhotoFace, { candidateStudentId: studentId });
+    return [...samples, ...faces].map((f) => f.thumbnailKey);
+  }
+
+  /** Students by id, for batch resolvers (the caller has already been authorised for the parent). */
+  byIds(ids: string[]): Promise<Student[]> {
+    return this.dataSource.getRepository(Student).findBy({ id: In(ids) });
   }
 }

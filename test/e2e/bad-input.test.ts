@@ -25,22 +25,22 @@ describe('bad input', () => {
   let jpeg: Buffer;
 
   const enroll = (data: Uint8Array, name = 'photo.jpg') =>
-    gqlUpload(app.url, ENROLL_FACES, { studentId, photos: [null] }, { 'photos.0': { name, data } });
+    gqlUpload(app.api, ENROLL_FACES, { studentId, photos: [null] }, { 'photos.0': { name, data } });
   const submit = (data: Uint8Array, session = sessionId) =>
     gqlUpload(
-      app.url,
+      app.api,
       SUBMIT_PHOTO,
       { sessionId: session, photo: null },
       { photo: { name: 'class.jpg', data } },
     );
 
   async function nothingWritten(): Promise<void> {
-    const { student } = await gqlOk<{ student: { faces: unknown[] } }>(app.url, STUDENT_FACES, {
+    const { student } = await gqlOk<{ student: { faces: unknown[] } }>(app.api, STUDENT_FACES, {
       id: studentId,
     });
     expect(student.faces).toEqual([]);
     const { session } = await gqlOk<{ session: { photos: { total: number }; records: unknown[] } }>(
-      app.url,
+      app.api,
       SESSION,
       {
         id: sessionId,
@@ -54,16 +54,16 @@ describe('bad input', () => {
     app = await startTestApp({ MAX_UPLOAD_BYTES: String(MAX_UPLOAD), MAX_IMAGE_PIXELS: '20000000' });
     jpeg = await face('people/tony_blair/1.jpg');
     courseId = (
-      await gqlOk<{ createCourse: { id: string } }>(app.url, CREATE_COURSE, {
+      await gqlOk<{ createCourse: { id: string } }>(app.api, CREATE_COURSE, {
         input: { code: 'BAD-1', name: 'Bad input' },
       })
     ).createCourse.id;
     studentId = (
-      await gqlOk<{ addStudent: { id: string } }>(app.url, ADD_STUDENT, {
+      await gqlOk<{ addStudent: { id: string } }>(app.api, ADD_STUDENT, {
         input: { courseId, externalId: 's-1', name: 'Tony', consent: true },
       })
     ).addStudent.id;
-    sessionId = (await gqlOk<{ startSession: { id: string } }>(app.url, START_SESSION, { courseId }))
+    sessionId = (await gqlOk<{ startSession: { id: string } }>(app.api, START_SESSION, { courseId }))
       .startSession.id;
   });
   afterAll(async () => {
@@ -121,7 +121,7 @@ describe('bad input', () => {
 
   it('refuses the whole enrollment when one photo of several is bad, naming it', async () => {
     const result = await gqlUpload(
-      app.url,
+      app.api,
       ENROLL_FACES,
       { studentId, photos: [null, null] },
       {
@@ -136,21 +136,21 @@ describe('bad input', () => {
 
   it('answers NOT_FOUND for unknown or malformed ids', async () => {
     for (const id of [randomUUID(), 'not-a-uuid']) {
-      expect(codesOf(await gql(app.url, `query($id: ID!) { session(id: $id) { id } }`, { id }))).toEqual([
+      expect(codesOf(await gql(app.api, `query($id: ID!) { session(id: $id) { id } }`, { id }))).toEqual([
         'NOT_FOUND',
       ]);
-      expect(codesOf(await gql(app.url, `query($id: ID!) { student(id: $id) { id } }`, { id }))).toEqual([
+      expect(codesOf(await gql(app.api, `query($id: ID!) { student(id: $id) { id } }`, { id }))).toEqual([
         'NOT_FOUND',
       ]);
-      expect(codesOf(await gql(app.url, `query($id: ID!) { photo(id: $id) { id } }`, { id }))).toEqual([
+      expect(codesOf(await gql(app.api, `query($id: ID!) { photo(id: $id) { id } }`, { id }))).toEqual([
         'NOT_FOUND',
       ]);
-      expect(codesOf(await gql(app.url, START_SESSION, { courseId: id }))).toEqual(['NOT_FOUND']);
+      expect(codesOf(await gql(app.api, START_SESSION, { courseId: id }))).toEqual(['NOT_FOUND']);
       expect(codesOf(await submit(jpeg, id))).toEqual(['NOT_FOUND']);
       expect(
         codesOf(
           await gqlUpload(
-            app.url,
+            app.api,
             ENROLL_FACES,
             { studentId: id, photos: [null] },
             { 'photos.0': { name: 'a.jpg', data: jpeg } },
@@ -159,7 +159,7 @@ describe('bad input', () => {
       ).toEqual(['NOT_FOUND']);
       expect(
         codesOf(
-          await gql(app.url, ADD_STUDENT, {
+          await gql(app.api, ADD_STUDENT, {
             input: { courseId: id, externalId: 'x', name: 'x', consent: true },
           }),
         ),
@@ -168,23 +168,23 @@ describe('bad input', () => {
   });
 
   it('refuses duplicates with CONFLICT', async () => {
-    expect(codesOf(await gql(app.url, CREATE_COURSE, { input: { code: 'BAD-1', name: 'again' } }))).toEqual([
+    expect(codesOf(await gql(app.api, CREATE_COURSE, { input: { code: 'BAD-1', name: 'again' } }))).toEqual([
       'CONFLICT',
     ]);
     expect(
       codesOf(
-        await gql(app.url, ADD_STUDENT, {
+        await gql(app.api, ADD_STUDENT, {
           input: { courseId, externalId: 's-1', name: 'Twin', consent: true },
         }),
       ),
     ).toEqual(['CONFLICT']);
-    const other = await gqlOk<{ addStudent: { id: string } }>(app.url, ADD_STUDENT, {
+    const other = await gqlOk<{ addStudent: { id: string } }>(app.api, ADD_STUDENT, {
       input: { courseId, externalId: 's-dup', name: 'Dup', consent: true },
     });
     const photo = await face('people/colin_powell/1.jpg');
     const upload = () =>
       gqlUpload(
-        app.url,
+        app.api,
         ENROLL_FACES,
         { studentId: other.addStudent.id, photos: [null] },
         { 'photos.0': { name: 'p.jpg', data: photo } },
@@ -196,25 +196,25 @@ describe('bad input', () => {
   it('requires recorded consent', async () => {
     expect(
       codesOf(
-        await gql(app.url, ADD_STUDENT, {
+        await gql(app.api, ADD_STUDENT, {
           input: { courseId, externalId: 's-nc', name: 'No consent', consent: false },
         }),
       ),
     ).toEqual(['CONSENT_REQUIRED']);
     const check = await gql(
-      app.url,
+      app.api,
       `query { course(id: "${courseId}") { students { items { externalId } } } }`,
     );
     expect(JSON.stringify(check.data)).not.toContain('s-nc');
   });
 
   it('refuses invalid fields with BAD_USER_INPUT', async () => {
-    expect(codesOf(await gql(app.url, CREATE_COURSE, { input: { code: '   ', name: 'x' } }))).toEqual([
+    expect(codesOf(await gql(app.api, CREATE_COURSE, { input: { code: '   ', name: 'x' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
     expect(
       codesOf(
-        await gql(app.url, ADD_STUDENT, {
+        await gql(app.api, ADD_STUDENT, {
           input: { courseId, externalId: 'e', name: 'x', email: 'nope', consent: true },
         }),
       ),
@@ -222,15 +222,15 @@ describe('bad input', () => {
   });
 
   it('refuses photos for a closed session with SESSION_CLOSED', async () => {
-    const { startSession } = await gqlOk<{ startSession: { id: string } }>(app.url, START_SESSION, {
+    const { startSession } = await gqlOk<{ startSession: { id: string } }>(app.api, START_SESSION, {
       courseId,
     });
-    await gqlOk(app.url, CLOSE_SESSION, { sessionId: startSession.id });
+    await gqlOk(app.api, CLOSE_SESSION, { sessionId: startSession.id });
     expect(codesOf(await submit(jpeg, startSession.id))).toEqual(['SESSION_CLOSED']);
-    expect(codesOf(await gql(app.url, CLOSE_SESSION, { sessionId: startSession.id }))).toEqual([
+    expect(codesOf(await gql(app.api, CLOSE_SESSION, { sessionId: startSession.id }))).toEqual([
       'SESSION_CLOSED',
     ]);
-    const { session } = await gqlOk<{ session: { photos: { total: number } } }>(app.url, SESSION, {
+    const { session } = await gqlOk<{ session: { photos: { total: number } } }>(app.api, SESSION, {
       id: startSession.id,
     });
     expect(session.photos.total).toBe(0);

@@ -47,26 +47,26 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       ctx.skip();
     }
     const code = `SCALE-${Date.now()}`;
-    const { createCourse } = await gqlOk<{ createCourse: { id: string } }>(a.url, CREATE_COURSE, {
+    const { createCourse } = await gqlOk<{ createCourse: { id: string } }>(a.api, CREATE_COURSE, {
       input: { code, name: 'Scale' },
     });
-    const { addStudent } = await gqlOk<{ addStudent: { id: string } }>(a.url, ADD_STUDENT, {
+    const { addStudent } = await gqlOk<{ addStudent: { id: string } }>(a.api, ADD_STUDENT, {
       input: { courseId: createCourse.id, externalId: `${code}-putin`, name: 'Vladimir', consent: true },
     });
-    const { startSession } = await gqlOk<{ startSession: { id: string } }>(b.url, START_SESSION, {
+    const { startSession } = await gqlOk<{ startSession: { id: string } }>(b.api, START_SESSION, {
       courseId: createCourse.id,
     });
 
     // Prime b's roster cache with an empty roster, then enroll through a: the shared cache must be invalidated.
     const empty = await gqlUpload<{ submitPhoto: { faces: { student: unknown }[] } }>(
-      b.url,
+      b.api,
       SUBMIT_PHOTO,
       { sessionId: startSession.id, photo: null },
       { photo: { name: 'x.jpg', data: await face('people/vladimir_putin/5.jpg') } },
     );
     expect(empty.data?.submitPhoto.faces.map((f) => f.student)).toEqual([null]);
     const enrolled = await gqlUpload(
-      a.url,
+      a.api,
       ENROLL_FACES,
       { studentId: addStudent.id, photos: [null] },
       {
@@ -75,7 +75,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     );
     expect(enrolled.errors).toBeUndefined();
 
-    const client = wsClient(a.wsUrl);
+    const client = wsClient(a.api);
     const marks = collect<{ attendanceMarked: { status: string; student: { externalId: string } } }>(
       client,
       `subscription($s: ID!) { attendanceMarked(sessionId: $s) { status student { externalId } } }`,
@@ -84,7 +84,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     );
     await marks.ready;
     const submitted = await gqlUpload<{ submitPhoto: { status: string } }>(
-      b.url,
+      b.api,
       SUBMIT_PHOTO,
       { sessionId: startSession.id, photo: null },
       { photo: { name: 'y.jpg', data: await face('people/vladimir_putin/2.jpg') } },

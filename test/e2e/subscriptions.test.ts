@@ -37,7 +37,7 @@ describe('live attendance subscriptions', () => {
     // A short wait makes submitPhoto answer QUEUED; the result must then arrive by subscription.
     app = await startTestApp({ SUBMIT_WAIT_MS: '0' });
     courseId = (
-      await gqlOk<{ createCourse: { id: string } }>(app.url, CREATE_COURSE, {
+      await gqlOk<{ createCourse: { id: string } }>(app.api, CREATE_COURSE, {
         input: { code: 'LIVE-1', name: 'Live' },
       })
     ).createCourse.id;
@@ -45,11 +45,11 @@ describe('live attendance subscriptions', () => {
       ['tony', 'people/tony_blair/1.jpg'],
       ['colin', 'people/colin_powell/1.jpg'],
     ] as const) {
-      const { addStudent } = await gqlOk<{ addStudent: { id: string } }>(app.url, ADD_STUDENT, {
+      const { addStudent } = await gqlOk<{ addStudent: { id: string } }>(app.api, ADD_STUDENT, {
         input: { courseId, externalId, name: externalId, consent: true },
       });
       const enrolled = await gqlUpload(
-        app.url,
+        app.api,
         ENROLL_FACES,
         { studentId: addStudent.id, photos: [null] },
         {
@@ -64,10 +64,10 @@ describe('live attendance subscriptions', () => {
   });
 
   it('pushes photo progress and attendance marks, then ABSENT on close', async () => {
-    const { startSession } = await gqlOk<{ startSession: { id: string } }>(app.url, START_SESSION, {
+    const { startSession } = await gqlOk<{ startSession: { id: string } }>(app.api, START_SESSION, {
       courseId,
     });
-    const client = wsClient(app.wsUrl);
+    const client = wsClient(app.api);
     const photos = collect<Processed>(client, PHOTO_PROCESSED, { sessionId: startSession.id }, (e) =>
       e.some((x) => x.photoProcessed.status === 'DONE'),
     );
@@ -80,7 +80,7 @@ describe('live attendance subscriptions', () => {
     await Promise.all([photos.ready, marks.ready]);
 
     const submitted = await gqlUpload<{ submitPhoto: { id: string; status: string } }>(
-      app.url,
+      app.api,
       SUBMIT_PHOTO,
       { sessionId: startSession.id, photo: null },
       { photo: { name: 'tony.jpg', data: await face('people/tony_blair/3.jpg') } },
@@ -93,7 +93,7 @@ describe('live attendance subscriptions', () => {
     expect(done?.photoProcessed.id).toBe(submitted.data?.submitPhoto.id);
     expect(done?.photoProcessed.faces.map((f) => f.student?.externalId)).toEqual(['tony']);
 
-    await gqlOk(app.url, CLOSE_SESSION, { sessionId: startSession.id });
+    await gqlOk(app.api, CLOSE_SESSION, { sessionId: startSession.id });
     const markEvents = await marks.done;
     const byStudent = Object.fromEntries(
       markEvents.map((e) => [e.attendanceMarked.student.externalId, e.attendanceMarked]),
@@ -105,7 +105,7 @@ describe('live attendance subscriptions', () => {
   });
 
   it('answers NOT_FOUND when subscribing to an unknown session', async () => {
-    const client = wsClient(app.wsUrl);
+    const client = wsClient(app.api);
     const sub = collect<Marked>(client, ATTENDANCE_MARKED, { sessionId: randomUUID() }, () => true, 10_000);
     await sub.done;
     expect(sub.errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);

@@ -8,10 +8,32 @@ import { parseEnv } from '../../src/config/env';
 
 export const FACES_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
 
+/** Where to send operations, and as whom. */
+export interface Endpoint {
+  url: string;
+  wsUrl: string;
+  /** `Authorization` header value, e.g. `Bearer <jwt>` or `ApiKey <key>`; none = anonymous. */
+  authorization?: string;
+}
+
 export interface TestApp extends App {
   storageDir: string;
+  /** Signed in as an admin of the default institution. */
+  api: Endpoint;
+  /** No credentials. */
+  anonymous: Endpoint;
+  /** Creates an institution (if needed) and an admin of it, signed in. */
+  adminOf(institution: string): Promise<Endpoint>;
+  /** Signs in an existing user. */
+  login(email: string, password: string): Promise<Endpoint>;
   stop(): Promise<void>;
 }
+
+export const TEST_PASSWORD = 'correct horse battery';
+/** Tokens must verify on every instance of a test (as in production, one shared secret). */
+const TEST_AUTH_SECRET = 'rollcall-test-secret-0123456789abcdef';
+
+const unique = () => Math.random().toString(36).slice(2, 10);
 
 /**
  * Starts the real server on a free port. Embedded (in-memory PGlite, in-process pub/sub) unless
@@ -31,11 +53,36 @@ export async function startTestApp(
     PGLITE_DATA_DIR: 'memory://',
     STORAGE_DIR: storageDir,
     INFERENCE_WORKERS: process.env.INFERENCE_WORKERS ?? '2',
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    DEV_LOGIN: 'false',
+    // Tests fire requests faster than any person; limits get their own tests.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_ATTEMPTS_PER_MINUTE: '1000',
     ...overrides,
   });
   const app = await startApp(env, options);
+  const anonymous: Endpoint = { url: app.url, wsUrl: app.wsUrl };
+  // Through the service, not HTTP: a test's own sign-ins must not spend the per-address request
+  // budget that several instances share through Redis (login over HTTP has its own tests).
+  const login = async (email: string, password: string): Promise<Endpoint> => {
+    const { accessToken } = await app.auth.login(email, password, 'test-harness');
+    return { ...anonymous, authorization: `Bearer ${accessToken}` };
+  };
+  const adminOf = async (institution: string): Promise<Endpoint> => {
+    const email = `admin-${unique()}@${institution}.test`;
+    await app.auth.bootstrapAdmin(institution, {
+      email,
+      name: `Admin of ${institution}`,
+      password: TEST_PASSWORD,
+    });
+    return login(email, TEST_PASSWORD);
+  };
   return {
     ...app,
+    anonymous,
+    api: await adminOf('default'),
+    adminOf,
+    login,
     storageDir,
     stop: async () => {
       await app.close();
@@ -54,22 +101,30 @@ export interface GqlResult<T> {
   errors?: GqlError[];
 }
 
+const authHeaders = (endpoint: Endpoint): Record<string, string> =>
+  endpoint.authorization ? { authorization: endpoint.authorization } : {};
+
 export async function gql<T = Record<string, unknown>>(
-  url: string,
+  endpoint: Endpoint,
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<GqlResult<T>> {
-  const res = await fetch(url, {
+  const res = await fetch(endpoint.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authHeaders(endpoint) },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as GqlResult<T>;
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as GqlResult<T>;
+  } catch {
+    throw new Error(`non-JSON response ${res.status}: ${text.slice(0, 200)}`);
+  }
 }
 
 /** Like gql but fails the test on any error. */
 export async function gqlOk<T = Record<string, unknown>>(
-  url: string,
+  url: Endpoint,
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<T> {
@@ -91,7 +146,7 @@ export interface UploadFile {
  * `files` maps variable paths such as `photo` or `photos.0` to files.
  */
 export async function gqlUpload<T = Record<string, unknown>>(
-  url: string,
+  endpoint: Endpoint,
   query: string,
   variables: Record<string, unknown>,
   files: Record<string, UploadFile>,
@@ -108,9 +163,9 @@ export async function gqlUpload<T = Record<string, unknown>>(
   Object.values(files).forEach((file, i) => {
     form.append(String(i), new Blob([file.data], { type: file.type ?? 'image/jpeg' }), file.name);
   });
-  const res = await fetch(url, {
+  const res = await fetch(endpoint.url, {
     method: 'POST',
-    headers: { 'Apollo-Require-Preflight': 'true' },
+    headers: { 'Apollo-Require-Preflight': 'true', ...authHeaders(endpoint) },
     body: form,
   });
   const text = await res.text();
@@ -135,8 +190,14 @@ export function face(relative: string): Promise<Buffer> {
   return readFile(path.join(FACES_DIR, relative));
 }
 
-export function wsClient(url: string): Client {
-  return createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+export function wsClient(endpoint: Endpoint): Client {
+  return createClient({
+    url: endpoint.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: endpoint.authorization ? { authorization: endpoint.authorization } : {},
+  });
 }
 
 /** Collects subscription events until `until` returns true or the timeout passes. */

@@ -13,6 +13,13 @@ export class CreateCourseInput {
   @Length(1, 200)
   @Matches(/\S/, { message: 'name must not be blank' })
   name: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Admins: the teacher who runs it. Teachers own what they create.',
+  })
+  @IsOptional()
+  teacherId?: string | null;
 }
 
 @InputType()

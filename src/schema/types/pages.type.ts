@@ -1,5 +1,6 @@
 import { ObjectType } from 'type-graphql';
 import { AttendanceSession } from '../../entities/attendance-session.entity';
+import { AuditEvent } from '../../entities/audit-event.entity';
 import { Course } from '../../entities/course.entity';
 import { PhotoFace } from '../../entities/photo-face.entity';
 import { Student } from '../../entities/student.entity';
@@ -20,3 +21,6 @@ export class PhotoPage extends Paginated(SubmittedPhoto) {}
 
 @ObjectType()
 export class PhotoFacePage extends Paginated(PhotoFace) {}
+
+@ObjectType()
+export class AuditEventPage extends Paginated(AuditEvent) {}

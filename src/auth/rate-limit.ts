@@ -1,0 +1,60 @@
+import { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { AttemptLimiter } from '../services/auth.service';
+
+// Per-caller request budgets. With Redis the counters are shared, so a caller cannot multiply its
+// budget by spreading requests over instances behind a load balancer.
+
+export interface RateLimits {
+  /** Requests per minute per user, key or (anonymous) address. */
+  requestsPerMinute: number;
+  /** Login attempts per minute per e-mail and address. */
+  loginsPerMinute: number;
+}
+
+export interface RateLimiters {
+  /** Resolves with the seconds to wait when the caller is over budget, else 0. */
+  request(key: string): Promise<number>;
+  login: AttemptLimiter;
+  close(): Promise<void>;
+}
+
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await limiter.consume(key);
+    return 0;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    }
+    throw rejection;
+  }
+}
+
+export async function createRateLimiters(limits: RateLimits, redisUrl?: string): Promise<RateLimiters> {
+  let redis: Redis | undefined;
+  let make: (prefix: string, points: number) => RateLimiterAbstract;
+  if (redisUrl) {
+    const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    await client.connect();
+    redis = client;
+    make = (prefix, points) =>
+      new RateLimiterRedis({ storeClient: client, keyPrefix: `rollcall:rl:${prefix}`, points, duration: 60 });
+  } else {
+    make = (prefix, points) => new RateLimiterMemory({ keyPrefix: prefix, points, duration: 60 });
+  }
+  const requests = make('req', Math.max(1, limits.requestsPerMinute));
+  const logins = make('login', Math.max(1, limits.loginsPerMinute));
+  return {
+    request: (key) => consume(requests, key),
+    login: { consume: async (key) => (await consume(logins, key)) === 0 },
+    close: async () => {
+      await redis?.quit();
+    },
+  };
+}

@@ -1,0 +1,566 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { quantile } from 'simple-statistics';
+import type { Cache } from '../cache/cache';
+import { InferenceError, type InferenceEngine, type StageTimings } from '../inference/types';
+import { METRICS_SCOPE, Topic, type AppPubSub, type MetricsSnapshot } from '../pubsub/topics';
+import { classifyError, INTERNAL_SERVER_ERROR } from '../schema/errors';
+import type { Logger } from './logger';
+
+// Prometheus metrics and the windowed numbers the alert rules and dashboards read. Each app instance
+// owns its own Registry (never prom-client's global one), so two instances in one process do not
+// clash. Labels only take values from closed sets (operation types, schema fields, error codes,
+// statuses): nothing a client sends becomes a label.
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const PHOTO_BUCKETS = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
+
+/** Counts in fixed-width buckets over a sliding window: memory is bounded whatever the rate. */
+export class SlidingCounter {
+  private readonly bucketMs: number;
+  private readonly counts: number[];
+  private readonly stamps: number[];
+
+  constructor(
+    private readonly windowMs: number,
+    buckets = 30,
+  ) {
+    this.bucketMs = Math.max(1, Math.ceil(windowMs / buckets));
+    this.counts = new Array<number>(buckets).fill(0);
+    this.stamps = new Array<number>(buckets).fill(-1);
+  }
+
+  add(n = 1, now = Date.now()): void {
+    const slot = Math.floor(now / this.bucketMs);
+    const i = slot % this.counts.length;
+    if (this.stamps[i] !== slot) {
+      this.stamps[i] = slot;
+      this.counts[i] = 0;
+    }
+    this.counts[i]! += n;
+  }
+
+  total(now = Date.now()): number {
+    const oldest = Math.floor((now - this.windowMs) / this.bucketMs);
+    let sum = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      if (this.stamps[i]! > oldest) {
+        sum += this.counts[i]!;
+      }
+    }
+    return sum;
+  }
+}
+
+/** Sliding counters by key (error code, decision, ...). */
+export class SlidingKeyedCounter {
+  private readonly counters = new Map<string, SlidingCounter>();
+
+  constructor(private readonly windowMs: number) {}
+
+  add(key: string, n = 1, now = Date.now()): void {
+    let counter = this.counters.get(key);
+    if (!counter) {
+      counter = new SlidingCounter(this.windowMs);
+      this.counters.set(key, counter);
+    }
+    counter.add(n, now);
+  }
+
+  totals(now = Date.now()): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, counter] of this.counters) {
+      const total = counter.total(now);
+      if (total > 0) {
+        out[key] = total;
+      } else {
+        this.counters.delete(key);
+      }
+    }
+    return out;
+  }
+}
+
+/** The most recent samples within the window (at most `max`), for percentiles. */
+export class SlidingSamples {
+  private samples: { at: number; value: number }[] = [];
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly max = 2000,
+  ) {}
+
+  add(value: number, now = Date.now()): void {
+    this.samples.push({ at: now, value });
+    if (this.samples.length > this.max) {
+      this.samples.splice(0, this.samples.length - this.max);
+    }
+  }
+
+  values(now = Date.now()): number[] {
+    const from = now - this.windowMs;
+    this.samples = this.samples.filter((s) => s.at > from);
+    return this.samples.map((s) => s.value);
+  }
+
+  quantile(q: number, now = Date.now()): number | null {
+    const values = this.values(now);
+    return values.length === 0 ? null : quantile(values, q);
+  }
+}
+
+/** What the photo pipeline reports once a photo reaches DONE or FAILED. */
+export interface PhotoObserver {
+  photoProcessed(status: 'DONE' | 'FAILED', latencyMs: number, decisions: readonly string[]): void;
+}
+
+/** What the HTTP/WebSocket server needs from observability. */
+export interface ServerObservability {
+  plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext>;
+  /** Prometheus exposition; 401 when METRICS_TOKEN is set and not presented. */
+  scrape(authorization: string | undefined): Promise<{ status: number; contentType: string; body: string }>;
+  /** Wraps a live subscription's result stream so the active-subscriptions gauge follows it. */
+  trackSubscription<T>(source: AsyncIterable<T>): AsyncIterable<T>;
+}
+
+export interface MetricsOptions {
+  instanceId?: string;
+  windowMs: number;
+  token?: string;
+  engine: () => InferenceEngine;
+}
+
+export class Metrics implements PhotoObserver, ServerObservability {
+  readonly registry = new Registry();
+  readonly instanceId: string;
+  readonly windowMs: number;
+  private readonly startedAt = Date.now();
+
+  private readonly requestDuration: Histogram<'type' | 'outcome'>;
+  private readonly resolverDuration: Histogram<'parent' | 'field'>;
+  private readonly errorsTotal: Counter<'code'>;
+  private readonly photosTotal: Counter<'status'>;
+  private readonly facesTotal: Counter<'decision'>;
+  private readonly photoLatency: Histogram;
+  private readonly stageDuration: Histogram<'stage' | 'backend'>;
+  private readonly crashesTotal: Counter;
+  private readonly cacheTotal: Counter<'cache' | 'result'>;
+  private readonly keyFailuresTotal: Counter;
+  private activeSubscriptions = 0;
+
+  private readonly window: {
+    requests: SlidingCounter;
+    failedRequests: SlidingCounter;
+    errorsByCode: SlidingKeyedCounter;
+    requestMs: SlidingSamples;
+    photos: SlidingKeyedCounter;
+    photoMs: SlidingSamples;
+    faces: SlidingKeyedCounter;
+    crashes: SlidingCounter;
+    cache: SlidingKeyedCounter;
+    keyFailures: SlidingKeyedCounter;
+  };
+
+  private readonly loopDelay: IntervalHistogram;
+  private lastLoopLagMs = 0;
+
+  constructor(private readonly options: MetricsOptions) {
+    this.instanceId =
+      options.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.windowMs = options.windowMs;
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ instance_id: this.instanceId });
+    // Process CPU, memory, GC, handles and event-loop lag (nodejs_eventloop_lag_*).
+    collectDefaultMetrics({ register: this.registry });
+
+    this.requestDuration = new Histogram({
+      name: 'rollcall_graphql_request_duration_seconds',
+      help: 'GraphQL operations over HTTP, by operation type and outcome',
+      labelNames: ['type', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.resolverDuration = new Histogram({
+      name: 'rollcall_graphql_resolver_duration_seconds',
+      help: 'Root field resolvers (Query, Mutation, Subscription fields)',
+      labelNames: ['parent', 'field'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.errorsTotal = new Counter({
+      name: 'rollcall_graphql_errors_total',
+      help: 'GraphQL errors by extensions.code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.photosTotal = new Counter({
+      name: 'rollcall_photos_processed_total',
+      help: 'Class photos that finished processing, by final status',
+      labelNames: ['status'],
+      registers,
+    });
+    this.facesTotal = new Counter({
+      name: 'rollcall_faces_processed_total',
+      help: 'Faces found in class photos, by match decision',
+      labelNames: ['decision'],
+      registers,
+    });
+    this.photoLatency = new Histogram({
+      name: 'rollcall_photo_latency_seconds',
+      help: 'From submission to DONE/FAILED, queueing included',
+      buckets: PHOTO_BUCKETS,
+      registers,
+    });
+    this.stageDuration = new Histogram({
+      name: 'rollcall_inference_stage_duration_seconds',
+      help: 'Time per inference stage in the worker, by TensorFlow.js backend',
+      labelNames: ['stage', 'backend'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.crashesTotal = new Counter({
+      name: 'rollcall_inference_worker_failures_total',
+      help: 'Inference tasks lost to a crashed or unavailable worker',
+      registers,
+    });
+    this.cacheTotal = new Counter({
+      name: 'rollcall_cache_requests_total',
+      help: 'Cache lookups by cache (key prefix) and result',
+      labelNames: ['cache', 'result'],
+      registers,
+    });
+    this.keyFailuresTotal = new Counter({
+      name: 'rollcall_integration_key_failures_total',
+      help: 'Requests refused for a failing integration API key',
+      registers,
+    });
+    const engineGauge = (
+      name: string,
+      help: string,
+      read: (s: ReturnType<InferenceEngine['stats']>) => number,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(options.engine().stats()));
+        },
+      });
+    engineGauge('rollcall_inference_workers', 'Live inference worker threads', (s) => s.workers);
+    engineGauge('rollcall_inference_queue_depth', 'Tasks waiting for an inference worker', (s) => s.queued);
+    engineGauge(
+      'rollcall_inference_utilization',
+      'Share of worker time spent on tasks (0..1)',
+      (s) => s.utilization,
+    );
+    const subscriptions: Gauge = new Gauge({
+      name: 'rollcall_active_subscriptions',
+      help: 'Live GraphQL subscriptions on this instance',
+      registers,
+      collect: () => subscriptions.set(this.activeSubscriptions),
+    });
+
+    const w = options.windowMs;
+    this.window = {
+      requests: new SlidingCounter(w),
+      failedRequests: new SlidingCounter(w),
+      errorsByCode: new SlidingKeyedCounter(w),
+      requestMs: new SlidingSamples(w),
+      photos: new SlidingKeyedCounter(w),
+      photoMs: new SlidingSamples(w),
+      faces: new SlidingKeyedCounter(w),
+      crashes: new SlidingCounter(w),
+      cache: new SlidingKeyedCounter(w),
+      keyFailures: new SlidingKeyedCounter(w),
+    };
+    this.loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    this.loopDelay.enable();
+  }
+
+  // --- recording ---------------------------------------------------------------------------------
+
+  photoProcessed(status: 'DONE' | 'FAILED', latencyMs: number, decisions: readonly string[]): void {
+    this.photosTotal.inc({ status });
+    this.window.photos.add(status);
+    this.photoLatency.observe(latencyMs / 1000);
+    this.window.photoMs.add(latencyMs);
+    for (const decision of decisions) {
+      this.facesTotal.inc({ decision });
+      this.window.faces.add(decision);
+    }
+  }
+
+  inferenceTimings(timings: StageTimings, backend: string): void {
+    const stages: [string, number][] = [
+      ['decode', timings.decodeMs],
+      ['detect', timings.detectMs],
+      ['landmarks', timings.landmarksMs],
+      ['embed', timings.embedMs],
+      ['total', timings.totalMs],
+    ];
+    for (const [stage, ms] of stages) {
+      this.stageDuration.observe({ stage, backend }, ms / 1000);
+    }
+  }
+
+  workerFailed(): void {
+    this.crashesTotal.inc();
+    this.window.crashes.add();
+  }
+
+  cacheLookup(key: string, hit: boolean): void {
+    const cache = key.split(':', 1)[0] ?? 'other';
+    const result = hit ? 'hit' : 'miss';
+    this.cacheTotal.inc({ cache, result });
+    this.window.cache.add(result);
+  }
+
+  /**
+   * The hook for integration API keys: call it whenever a request presenting key `keyId` is refused
+   * (revoked, expired, bad signature, over quota). The alert rule INTEGRATION_KEY_FAILING fires when
+   * one key fails ALERT_KEY_FAILURES times within the window, on any instance.
+   */
+  integrationKeyFailed(institutionId: string, keyId: string): void {
+    this.keyFailuresTotal.inc();
+    this.window.keyFailures.add(`${institutionId}|${keyId}`);
+  }
+
+  // --- the server's side -------------------------------------------------------------------------
+
+  plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+    return {
+      requestDidStart: () => {
+        const started = process.hrtime.bigint();
+        let failed = false;
+        return Promise.resolve({
+          didEncounterErrors: ({ errors }) => {
+            failed = true;
+            for (const error of errors) {
+              const raw = error.extensions.code;
+              const code =
+                classifyError(error.originalError)?.code ??
+                (typeof raw === 'string' ? raw : INTERNAL_SERVER_ERROR);
+              this.errorsTotal.inc({ code });
+              this.window.errorsByCode.add(code);
+            }
+            return Promise.resolve();
+          },
+          executionDidStart: () =>
+            Promise.resolve({
+              willResolveField: ({ info }) => {
+                if (info.path.prev !== undefined) {
+                  return undefined;
+                }
+                const end = this.resolverDuration.startTimer({
+                  parent: info.parentType.name,
+                  field: info.fieldName,
+                });
+                return () => {
+                  end();
+                };
+              },
+            }),
+          willSendResponse: ({ operation }) => {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            this.requestDuration.observe(
+              { type: operation?.operation ?? 'unknown', outcome: failed ? 'error' : 'ok' },
+              seconds,
+            );
+            this.window.requests.add();
+            this.window.requestMs.add(seconds * 1000);
+            if (failed) {
+              this.window.failedRequests.add();
+            }
+            return Promise.resolve();
+          },
+        });
+      },
+    };
+  }
+
+  async scrape(
+    authorization: string | undefined,
+  ): Promise<{ status: number; contentType: string; body: string }> {
+    if (this.options.token && authorization !== `Bearer ${this.options.token}`) {
+      return { status: 401, contentType: 'text/plain', body: 'unauthorized\n' };
+    }
+    return { status: 200, contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  trackSubscription<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+    const inner = source[Symbol.asyncIterator]();
+    this.activeSubscriptions++;
+    let open = true;
+    const end = () => {
+      if (open) {
+        open = false;
+        this.activeSubscriptions--;
+      }
+    };
+    // A plain iterator, not an async generator: graphql-ws calls return() while next() is pending
+    // (client leaves), and a generator would queue that return behind the pending next.
+    const iterator: AsyncIterableIterator<T> = {
+      next: async () => {
+        try {
+          const result = await inner.next();
+          if (result.done) {
+            end();
+          }
+          return result;
+        } catch (error) {
+          end();
+          throw error;
+        }
+      },
+      return: async (value?: unknown) => {
+        end();
+        return (await inner.return?.(value)) ?? { done: true, value: undefined };
+      },
+      throw: async (error?: unknown) => {
+        end();
+        if (inner.throw) {
+          return inner.throw(error);
+        }
+        throw error;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /** Worker failures within the window (readiness reads this). */
+  workerFailures(): number {
+    return this.window.crashes.total();
+  }
+
+  get subscriptions(): number {
+    return this.activeSubscriptions;
+  }
+
+  // --- snapshots ---------------------------------------------------------------------------------
+
+  snapshot(now = Date.now()): MetricsSnapshot {
+    const stats = this.options.engine().stats();
+    const memory = process.memoryUsage();
+    const photos = this.window.photos.totals(now);
+    const cache = this.window.cache.totals(now);
+    if (this.loopDelay.count > 0) {
+      this.lastLoopLagMs = this.loopDelay.percentile(99) / 1e6;
+    }
+    const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+    return {
+      instanceId: this.instanceId,
+      at: new Date(now).toISOString(),
+      uptimeSeconds: Math.round((now - this.startedAt) / 1000),
+      windowSeconds: this.windowMs / 1000,
+      requests: this.window.requests.total(now),
+      errors: this.window.failedRequests.total(now),
+      errorsByCode: this.window.errorsByCode.totals(now),
+      requestP95Ms: round(this.window.requestMs.quantile(0.95, now)),
+      photosDone: photos.DONE ?? 0,
+      photosFailed: photos.FAILED ?? 0,
+      photoLatencyP95Ms: round(this.window.photoMs.quantile(0.95, now)),
+      photoLatencySamples: this.window.photoMs.values(now).length,
+      facesByDecision: this.window.faces.totals(now),
+      backend: this.options.engine().backend,
+      workers: stats.workers,
+      queueDepth: stats.queued,
+      utilization: stats.utilization,
+      workerCrashes: this.window.crashes.total(now),
+      eventLoopLagP99Ms: Math.round(this.lastLoopLagMs * 100) / 100,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      cacheHits: cache.hit ?? 0,
+      cacheMisses: cache.miss ?? 0,
+      activeSubscriptions: this.activeSubscriptions,
+      keyFailures: Object.entries(this.window.keyFailures.totals(now)).map(([key, count]) => {
+        const [institutionId = '', keyId = ''] = key.split('|');
+        return { institutionId, keyId, count };
+      }),
+    };
+  }
+
+  /** Event-loop delay is measured per publishing interval. */
+  resetLoopDelay(): void {
+    if (this.loopDelay.count > 0) {
+      this.lastLoopLagMs = this.loopDelay.percentile(99) / 1e6;
+    }
+    this.loopDelay.reset();
+  }
+
+  close(): void {
+    this.loopDelay.disable();
+    this.registry.clear();
+  }
+}
+
+/**
+ * Publishes this instance's snapshot every `intervalMs` on the cluster-wide channel: with Redis,
+ * every instance's subscribers (and the alert evaluator) see every instance.
+ */
+export function startMetricsPublisher(
+  metrics: Metrics,
+  pubsub: AppPubSub,
+  intervalMs: number,
+  logger: Logger,
+): { close(): void } {
+  const log = logger.child({ module: 'MetricsPublisher' });
+  const timer = setInterval(() => {
+    const snapshot = metrics.snapshot();
+    metrics.resetLoopDelay();
+    pubsub.emit(Topic.MetricsUpdated, METRICS_SCOPE, snapshot).catch((error: unknown) => {
+      log.warn({ err: error }, 'publishing metrics failed');
+    });
+  }, intervalMs);
+  timer.unref();
+  return { close: () => clearInterval(timer) };
+}
+
+/** The engine seen by the services: same behaviour, with stage timings and failures counted. */
+export function instrumentEngine(engine: InferenceEngine, metrics: Metrics): InferenceEngine {
+  return {
+    get backend() {
+      return engine.backend;
+    },
+    get model() {
+      return engine.model;
+    },
+    ready: () => engine.ready(),
+    async analyze(image, options) {
+      try {
+        const analysis = await engine.analyze(image, options);
+        metrics.inferenceTimings(analysis.timings, analysis.backend);
+        return analysis;
+      } catch (error) {
+        if (error instanceof InferenceError && error.code === 'INFERENCE_UNAVAILABLE') {
+          metrics.workerFailed();
+        }
+        throw error;
+      }
+    },
+    stats: () => engine.stats(),
+    tensorCounts: () => engine.tensorCounts(),
+    close: () => engine.close(),
+  };
+}
+
+/** The cache seen by the services, with hits and misses counted by key prefix. */
+export function instrumentCache(cache: Cache, metrics: Metrics): Cache {
+  return {
+    async get<T>(key: string): Promise<T | undefined> {
+      const value = await cache.get<T>(key);
+      metrics.cacheLookup(key, value !== undefined);
+      return value;
+    },
+    set: (key, value, ttl) => cache.set(key, value, ttl),
+    delete: (...keys) => cache.delete(...keys),
+    ping: () => cache.ping(),
+    close: () => cache.close(),
+  };
+}
