@@ -127,7 +127,11 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   );
   const audit = new AuditService(ds);
   const courses = new CourseService(ds);
-  const apiKeys = new ApiKeyService(ds, () => courses);
+  const apiKeys = new ApiKeyService(
+    ds,
+    () => courses,
+    (institutionId, keyId) => metrics.integrationKeyFailed(institutionId, keyId),
+  );
   const auth = new AuthService(ds, signer, apiKeys, limiters.login, env.REFRESH_TOKEN_TTL_DAYS, logger);
   const media = new MediaService(ds, storage, audit, cache);
   const retention = new RetentionService(ds, storage, audit, env.RETENTION_DAYS, logger);

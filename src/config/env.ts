@@ -122,7 +122,8 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   INFERENCE_MAX_DIMENSION: 'longest side photos are resized to before detection',
   INFERENCE_MIN_DETECTION_SCORE: 'SSD MobileNet minimum confidence',
   INFERENCE_MIN_FACE_SIZE: 'faces smaller than this (px) are ignored',
-  INFERENCE_TILE_MIN_DIMENSION: 'photos with a longer side from this many px are also scanned in overlapping tiles, for small faces (0 = off)',
+  INFERENCE_TILE_MIN_DIMENSION:
+    'photos with a longer side from this many px are also scanned in overlapping tiles, for small faces (0 = off)',
   INFERENCE_TILE_SIZE: 'tile side in px (a face of f px reaches the detector at f * 512 / tile px)',
   MAX_UPLOAD_BYTES: 'largest accepted upload',
   MAX_IMAGE_PIXELS: 'largest accepted image (width x height), checked before decoding',

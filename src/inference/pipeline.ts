@@ -118,22 +118,69 @@ export async function analyzeImage(
     }));
   };
 
+  /**
+   * Detection alone on each tile (the costly landmark and descriptor nets run only for faces the
+   * whole-image pass missed), then face-api's landmark and alignment steps on the full image.
+   */
+  const smallFacesFromTiles = async (): Promise<Found[]> => {
+    const t = performance.now();
+    const whole = { width: image.width, height: image.height };
+    const candidates: { box: Box; score: number }[] = found.map((f) => ({ box: f.box, score: f.score }));
+    const fromTiles: { box: Box; score: number }[] = [];
+    for (const tile of tileGrid(image.width, image.height, tiling.tileSize)) {
+      // Copying the rows from the decoded buffer is ~20x faster than tf.slice on the WASM backend.
+      const region = faceapi.tf.tensor3d(cropRgb(image, tile), [tile.height, tile.width, 3], 'int32');
+      try {
+        for (const d of await faceapi.detectAllFaces(region, opts)) {
+          const box = { x: d.box.x + tile.x, y: d.box.y + tile.y, width: d.box.width, height: d.box.height };
+          // Tiles are for small faces; big ones are the whole-image pass's, and a face cut by a
+          // tile edge is whole in the neighbouring tile (they overlap).
+          if (
+            Math.max(box.width, box.height) <= tiling.tileSize / 2 &&
+            Math.min(box.width, box.height) * image.scale >= config.minFaceSize &&
+            !touchesInnerEdge(box, tile, whole)
+          ) {
+            fromTiles.push({ box, score: d.score });
+          }
+        }
+      } finally {
+        region.dispose();
+      }
+    }
+    const all = [...candidates, ...fromTiles];
+    const fresh = suppressDuplicates(all)
+      .filter((i) => i >= candidates.length)
+      .map((i) => all[i]!);
+    const t2 = performance.now();
+    detectMs += t2 - t;
+    if (fresh.length === 0) {
+      return [];
+    }
+    const rects = fresh.map((f) => new faceapi.Rect(f.box.x, f.box.y, f.box.width, f.box.height));
+    const crops = await faceapi.extractFaceTensors(input, rects);
+    const landmarks = await Promise.all(crops.map((c) => faceapi.nets.faceLandmark68Net.detectLandmarks(c)));
+    crops.forEach((c) => c.dispose());
+    // As face-api's chain does: landmarks come relative to the crop and are shifted by its origin.
+    const placed = landmarks.map((l, i) => asArray(l)[0]!.shiftBy(rects[i]!.x, rects[i]!.y));
+    const aligned = await faceapi.extractFaceTensors(
+      input,
+      placed.map((l) => l.align(null, { useDlibAlignment: true })),
+    );
+    const descriptors = asArray(await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(aligned));
+    aligned.forEach((a) => a.dispose());
+    embedMs += performance.now() - t2;
+    return fresh.map((f, i) => ({
+      box: f.box,
+      score: f.score,
+      landmarks: placed[i]!.positions.map((p) => ({ x: p.x, y: p.y })),
+      descriptor: descriptors[i]!,
+    }));
+  };
+
   try {
     found = await analyzeRegion(input, { x: 0, y: 0 }, options.maxFaces);
     if (tiled) {
-      const whole = { width: image.width, height: image.height };
-      for (const tile of tileGrid(image.width, image.height, tiling.tileSize)) {
-        const region = faceapi.tf.slice(input, [tile.y, tile.x, 0], [tile.height, tile.width, 3]);
-        try {
-          const inTile = await analyzeRegion(region, tile);
-          // A face cut by a tile edge is whole in the neighbouring tile (tiles overlap).
-          found.push(...inTile.filter((f) => !touchesInnerEdge(f.box, tile, whole)));
-        } finally {
-          region.dispose();
-        }
-      }
-      const keep = suppressDuplicates(found);
-      found = keep.map((i) => found[i]!);
+      found = [...found, ...(await smallFacesFromTiles())];
     }
   } finally {
     input.dispose();
@@ -180,6 +227,16 @@ export async function analyzeImage(
       totalMs: total,
     },
   };
+}
+
+/** The RGB bytes of one rectangle of the decoded image. */
+function cropRgb(image: { data: Buffer; width: number }, r: Box): Uint8Array {
+  const out = new Uint8Array(r.width * r.height * 3);
+  for (let row = 0; row < r.height; row++) {
+    const from = ((r.y + row) * image.width + r.x) * 3;
+    image.data.copy(out, row * r.width * 3, from, from + r.width * 3);
+  }
+  return out;
 }
 
 /** The tiling fields the caller set (undefined ones keep their defaults). */

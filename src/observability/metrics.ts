@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
@@ -17,6 +17,12 @@ import type { Logger } from './logger';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const PHOTO_BUCKETS = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
+
+/** Constant-time comparison (hashing first makes the lengths equal). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
 
 /** Counts in fixed-width buckets over a sliding window: memory is bounded whatever the rate. */
 export class SlidingCounter {
@@ -385,7 +391,7 @@ export class Metrics implements PhotoObserver, ServerObservability {
   async scrape(
     authorization: string | undefined,
   ): Promise<{ status: number; contentType: string; body: string }> {
-    if (this.options.token && authorization !== `Bearer ${this.options.token}`) {
+    if (this.options.token && !sameSecret(authorization ?? '', `Bearer ${this.options.token}`)) {
       return { status: 401, contentType: 'text/plain', body: 'unauthorized\n' };
     }
     return { status: 200, contentType: this.registry.contentType, body: await this.registry.metrics() };

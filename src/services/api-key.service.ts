@@ -1,4 +1,4 @@
-import { IsNull, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { requireAdmin } from '../auth/access';
 import { digestsEqual, randomToken, sha256 } from '../auth/tokens';
 import { actorId, type ApiKeyViewer, type Viewer } from '../auth/viewer';
@@ -20,6 +20,8 @@ export class ApiKeyService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly courses: () => CourseService,
+    /** Told when a known key is presented with a wrong secret or after revocation (alerting). */
+    private readonly onRefused: (institutionId: string, keyId: string) => void = () => undefined,
   ) {}
 
   async create(viewer: Viewer, input: NewApiKey): Promise<{ key: ApiKey; secret: string }> {
@@ -79,8 +81,13 @@ export class ApiKeyService {
       return null;
     }
     const repo = this.dataSource.getRepository(ApiKey);
-    const key = await repo.findOneBy({ prefix, revokedAt: IsNull() });
-    if (!key || !digestsEqual(key.secretHash, sha256(secret))) {
+    const key = await repo.findOneBy({ prefix });
+    if (!key) {
+      return null;
+    }
+    if (key.revokedAt || !digestsEqual(key.secretHash, sha256(secret))) {
+      // A known integration failing to authenticate: an LMS still using a revoked or mistyped key.
+      this.onRefused(key.institutionId, key.id);
       return null;
     }
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

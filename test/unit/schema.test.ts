@@ -9,3 +9,10 @@ describe('schema.graphql', () => {
     expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 });
+
+describe('README configuration table', () => {
+  it('lists every variable of src/config/env.ts with its default (regenerate with npm run docs:env)', () => {
+    const script = path.resolve(__dirname, '../../dist/scripts/env-docs.js');
+    expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+});

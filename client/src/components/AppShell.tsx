@@ -1,0 +1,92 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { useEffect, type ReactNode } from 'react';
+import { clearSession, sessionStore } from '@/lib/auth';
+import { capabilitiesStore } from '@/lib/capabilities';
+import { checkNow, reachableStore } from '@/lib/reachability';
+import { useStore } from '@/lib/store';
+import styles from './AppShell.module.css';
+import { Loading } from './States';
+
+function Banner() {
+  const reachable = useStore(reachableStore, true);
+  if (reachable) {
+    return null;
+  }
+  return (
+    <div className={styles.banner} role="alert">
+      The Rollcall server cannot be reached. Changes will not be saved until it is back.
+      <button type="button" onClick={() => void checkNow()}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  const caps = useStore(capabilitiesStore, null);
+  const session = useStore(sessionStore, null);
+  const isLogin = pathname.startsWith('/login');
+  const needsLogin = Boolean(caps?.auth && !session && !isLogin);
+
+  useEffect(() => {
+    if (needsLogin) {
+      const next = `${window.location.pathname}${window.location.search}`;
+      router.replace(`/login/?next=${encodeURIComponent(next)}`);
+    }
+  }, [needsLogin, router]);
+
+  const signOut = () => {
+    clearSession();
+    router.replace('/login/');
+  };
+
+  return (
+    <>
+      <a className={styles.skip} href="#main">
+        Skip to content
+      </a>
+      <Banner />
+      {!isLogin && (
+        <header className={styles.header}>
+          <div className={styles.headerInner}>
+            <Link href="/courses/" className={styles.brand}>
+              <span className={styles.logo} aria-hidden="true">
+                R
+              </span>
+              Rollcall
+            </Link>
+            <nav className={styles.nav} aria-label="Main">
+              <Link href="/courses/" aria-current={pathname.startsWith('/course') ? 'page' : undefined}>
+                Courses
+              </Link>
+            </nav>
+            {session && (
+              <div className={styles.user}>
+                <span>
+                  {session.user.name} <span className="muted">({session.user.role.toLowerCase()})</span>
+                </span>
+                <button type="button" className="button secondary small" onClick={signOut}>
+                  Sign out
+                </button>
+              </div>
+            )}
+          </div>
+        </header>
+      )}
+      <main id="main" className={styles.main}>
+        {isLogin ? (
+          children
+        ) : caps === null || needsLogin ? (
+          <Loading label="Connecting to Rollcall…" />
+        ) : (
+          children
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,232 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n": typeof types.CapabilitiesDocument,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresAt\n    user {\n      id\n      email\n      name\n      role\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
+    "\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n": typeof types.MeDocument,
+    "\n  fragment BoxFields on Box {\n    x\n    y\n    width\n    height\n  }\n": typeof types.BoxFieldsFragmentDoc,
+    "\n  query Courses($skip: Int!, $take: Int!) {\n    courses(skip: $skip, take: $take) {\n      total\n      hasMore\n      items {\n        id\n        code\n        name\n        createdAt\n        students(take: 1) {\n          total\n        }\n        sessions(take: 1) {\n          total\n          items {\n            id\n            openedAt\n            isOpen\n          }\n        }\n      }\n    }\n  }\n": typeof types.CoursesDocument,
+    "\n  mutation CreateCourse($input: CreateCourseInput!) {\n    createCourse(input: $input) {\n      id\n      code\n      name\n    }\n  }\n": typeof types.CreateCourseDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      code\n      name\n      createdAt\n      students(take: 200) {\n        total\n        items {\n          id\n          externalId\n          name\n          email\n          consentGivenAt\n          faces {\n            id\n          }\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            status\n          }\n        }\n      }\n    }\n  }\n": typeof types.CourseDocument,
+    "\n  mutation AddStudent($input: AddStudentInput!) {\n    addStudent(input: $input) {\n      id\n      externalId\n      name\n    }\n  }\n": typeof types.AddStudentDocument,
+    "\n  mutation StartSession($courseId: ID!, $options: StartSessionOptions) {\n    startSession(courseId: $courseId, options: $options) {\n      id\n      openedAt\n      lateAfter\n    }\n  }\n": typeof types.StartSessionDocument,
+    "\n  fragment FaceSampleFields on FaceSample {\n    id\n    createdAt\n    quality\n    detectionScore\n    source\n    box {\n      ...BoxFields\n    }\n  }\n": typeof types.FaceSampleFieldsFragmentDoc,
+    "\n  query Student($id: ID!) {\n    student(id: $id) {\n      id\n      externalId\n      name\n      email\n      createdAt\n      consentGivenAt\n      consentRecordedBy\n      faces {\n        ...FaceSampleFields\n      }\n    }\n  }\n": typeof types.StudentDocument,
+    "\n  query StudentFaceImages($id: ID!) {\n    student(id: $id) {\n      id\n      faces {\n        id\n        imageUrl\n      }\n    }\n  }\n": typeof types.StudentFaceImagesDocument,
+    "\n  mutation EnrollFaces($studentId: ID!, $photos: [Upload!]!) {\n    enrollFaces(studentId: $studentId, photos: $photos) {\n      ...FaceSampleFields\n    }\n  }\n": typeof types.EnrollFacesDocument,
+    "\n  mutation AssessFace($photo: Upload!) {\n    assessFace(photo: $photo) {\n      ok\n      code\n      message\n      issues\n      quality\n      box {\n        ...BoxFields\n      }\n    }\n  }\n": typeof types.AssessFaceDocument,
+    "\n  mutation DeleteFace($id: ID!) {\n    deleteFace(id: $id)\n  }\n": typeof types.DeleteFaceDocument,
+    "\n  mutation DeleteStudent($id: ID!) {\n    deleteStudent(id: $id)\n  }\n": typeof types.DeleteStudentDocument,
+    "\n  fragment RecordFields on AttendanceRecord {\n    id\n    sessionId\n    studentId\n    status\n    source\n    confidence\n    note\n    firstSeenAt\n    updatedAt\n    photoId\n    faceId\n  }\n": typeof types.RecordFieldsFragmentDoc,
+    "\n  fragment PhotoFields on PhotoAnalysis {\n    id\n    sessionId\n    status\n    submittedAt\n    processedAt\n    width\n    height\n    errorCode\n    errorMessage\n    faces {\n      id\n      decision\n      confidence\n      reviewStatus\n      box {\n        ...BoxFields\n      }\n      student {\n        id\n        name\n        externalId\n      }\n      candidate {\n        id\n        name\n        externalId\n      }\n    }\n  }\n": typeof types.PhotoFieldsFragmentDoc,
+    "\n  query Session($id: ID!) {\n    session(id: $id) {\n      id\n      isOpen\n      openedAt\n      closedAt\n      lateAfter\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      records {\n        ...RecordFields\n      }\n      reviewQueue(take: 1) {\n        total\n      }\n      photos(take: 100) {\n        total\n        items {\n          ...PhotoFields\n        }\n      }\n    }\n  }\n": typeof types.SessionDocument,
+    "\n  query SessionPhotoImages($id: ID!) {\n    session(id: $id) {\n      id\n      photos(take: 100) {\n        items {\n          id\n          imageUrl\n        }\n      }\n    }\n  }\n": typeof types.SessionPhotoImagesDocument,
+    "\n  mutation SubmitPhoto($sessionId: ID!, $photo: Upload!) {\n    submitPhoto(sessionId: $sessionId, photo: $photo) {\n      ...PhotoFields\n    }\n  }\n": typeof types.SubmitPhotoDocument,
+    "\n  mutation MarkAttendance($input: MarkAttendanceInput!) {\n    markAttendance(input: $input) {\n      ...RecordFields\n    }\n  }\n": typeof types.MarkAttendanceDocument,
+    "\n  mutation CloseSession($sessionId: ID!) {\n    closeSession(sessionId: $sessionId) {\n      id\n      isOpen\n      closedAt\n      records {\n        ...RecordFields\n      }\n    }\n  }\n": typeof types.CloseSessionDocument,
+    "\n  subscription AttendanceMarked($sessionId: ID!) {\n    attendanceMarked(sessionId: $sessionId) {\n      ...RecordFields\n    }\n  }\n": typeof types.AttendanceMarkedDocument,
+    "\n  subscription PhotoProcessed($sessionId: ID!) {\n    photoProcessed(sessionId: $sessionId) {\n      ...PhotoFields\n    }\n  }\n": typeof types.PhotoProcessedDocument,
+    "\n  query ReviewQueue($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      isOpen\n      openedAt\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      photos(take: 200) {\n        items {\n          id\n          width\n          height\n        }\n      }\n      reviewQueue(take: 200) {\n        total\n        items {\n          id\n          photoId\n          decision\n          confidence\n          distance\n          quality\n          reviewStatus\n          box {\n            ...BoxFields\n          }\n          candidate {\n            id\n            name\n            externalId\n            faces {\n              id\n              quality\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ReviewQueueDocument,
+    "\n  query ReviewImages($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      photos(take: 200) {\n        items {\n          id\n          imageUrl\n        }\n      }\n      reviewQueue(take: 200) {\n        items {\n          id\n          imageUrl\n          candidate {\n            id\n            faces {\n              id\n              imageUrl\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ReviewImagesDocument,
+    "\n  mutation ConfirmFace($faceId: ID!, $studentId: ID) {\n    confirmFace(faceId: $faceId, studentId: $studentId) {\n      id\n      reviewStatus\n      student {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ConfirmFaceDocument,
+    "\n  mutation DismissFace($faceId: ID!) {\n    dismissFace(faceId: $faceId) {\n      id\n      reviewStatus\n    }\n  }\n": typeof types.DismissFaceDocument,
+    "\n  query Report($courseId: ID!) {\n    course(id: $courseId) {\n      id\n      code\n      name\n      students(take: 200) {\n        items {\n          id\n          name\n          externalId\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            studentId\n            status\n            source\n            confidence\n            note\n            firstSeenAt\n          }\n        }\n      }\n    }\n  }\n": typeof types.ReportDocument,
+};
+const documents: Documents = {
+    "\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n": types.CapabilitiesDocument,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresAt\n    user {\n      id\n      email\n      name\n      role\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RefreshSessionDocument,
+    "\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n": types.MeDocument,
+    "\n  fragment BoxFields on Box {\n    x\n    y\n    width\n    height\n  }\n": types.BoxFieldsFragmentDoc,
+    "\n  query Courses($skip: Int!, $take: Int!) {\n    courses(skip: $skip, take: $take) {\n      total\n      hasMore\n      items {\n        id\n        code\n        name\n        createdAt\n        students(take: 1) {\n          total\n        }\n        sessions(take: 1) {\n          total\n          items {\n            id\n            openedAt\n            isOpen\n          }\n        }\n      }\n    }\n  }\n": types.CoursesDocument,
+    "\n  mutation CreateCourse($input: CreateCourseInput!) {\n    createCourse(input: $input) {\n      id\n      code\n      name\n    }\n  }\n": types.CreateCourseDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      code\n      name\n      createdAt\n      students(take: 200) {\n        total\n        items {\n          id\n          externalId\n          name\n          email\n          consentGivenAt\n          faces {\n            id\n          }\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            status\n          }\n        }\n      }\n    }\n  }\n": types.CourseDocument,
+    "\n  mutation AddStudent($input: AddStudentInput!) {\n    addStudent(input: $input) {\n      id\n      externalId\n      name\n    }\n  }\n": types.AddStudentDocument,
+    "\n  mutation StartSession($courseId: ID!, $options: StartSessionOptions) {\n    startSession(courseId: $courseId, options: $options) {\n      id\n      openedAt\n      lateAfter\n    }\n  }\n": types.StartSessionDocument,
+    "\n  fragment FaceSampleFields on FaceSample {\n    id\n    createdAt\n    quality\n    detectionScore\n    source\n    box {\n      ...BoxFields\n    }\n  }\n": types.FaceSampleFieldsFragmentDoc,
+    "\n  query Student($id: ID!) {\n    student(id: $id) {\n      id\n      externalId\n      name\n      email\n      createdAt\n      consentGivenAt\n      consentRecordedBy\n      faces {\n        ...FaceSampleFields\n      }\n    }\n  }\n": types.StudentDocument,
+    "\n  query StudentFaceImages($id: ID!) {\n    student(id: $id) {\n      id\n      faces {\n        id\n        imageUrl\n      }\n    }\n  }\n": types.StudentFaceImagesDocument,
+    "\n  mutation EnrollFaces($studentId: ID!, $photos: [Upload!]!) {\n    enrollFaces(studentId: $studentId, photos: $photos) {\n      ...FaceSampleFields\n    }\n  }\n": types.EnrollFacesDocument,
+    "\n  mutation AssessFace($photo: Upload!) {\n    assessFace(photo: $photo) {\n      ok\n      code\n      message\n      issues\n      quality\n      box {\n        ...BoxFields\n      }\n    }\n  }\n": types.AssessFaceDocument,
+    "\n  mutation DeleteFace($id: ID!) {\n    deleteFace(id: $id)\n  }\n": types.DeleteFaceDocument,
+    "\n  mutation DeleteStudent($id: ID!) {\n    deleteStudent(id: $id)\n  }\n": types.DeleteStudentDocument,
+    "\n  fragment RecordFields on AttendanceRecord {\n    id\n    sessionId\n    studentId\n    status\n    source\n    confidence\n    note\n    firstSeenAt\n    updatedAt\n    photoId\n    faceId\n  }\n": types.RecordFieldsFragmentDoc,
+    "\n  fragment PhotoFields on PhotoAnalysis {\n    id\n    sessionId\n    status\n    submittedAt\n    processedAt\n    width\n    height\n    errorCode\n    errorMessage\n    faces {\n      id\n      decision\n      confidence\n      reviewStatus\n      box {\n        ...BoxFields\n      }\n      student {\n        id\n        name\n        externalId\n      }\n      candidate {\n        id\n        name\n        externalId\n      }\n    }\n  }\n": types.PhotoFieldsFragmentDoc,
+    "\n  query Session($id: ID!) {\n    session(id: $id) {\n      id\n      isOpen\n      openedAt\n      closedAt\n      lateAfter\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      records {\n        ...RecordFields\n      }\n      reviewQueue(take: 1) {\n        total\n      }\n      photos(take: 100) {\n        total\n        items {\n          ...PhotoFields\n        }\n      }\n    }\n  }\n": types.SessionDocument,
+    "\n  query SessionPhotoImages($id: ID!) {\n    session(id: $id) {\n      id\n      photos(take: 100) {\n        items {\n          id\n          imageUrl\n        }\n      }\n    }\n  }\n": types.SessionPhotoImagesDocument,
+    "\n  mutation SubmitPhoto($sessionId: ID!, $photo: Upload!) {\n    submitPhoto(sessionId: $sessionId, photo: $photo) {\n      ...PhotoFields\n    }\n  }\n": types.SubmitPhotoDocument,
+    "\n  mutation MarkAttendance($input: MarkAttendanceInput!) {\n    markAttendance(input: $input) {\n      ...RecordFields\n    }\n  }\n": types.MarkAttendanceDocument,
+    "\n  mutation CloseSession($sessionId: ID!) {\n    closeSession(sessionId: $sessionId) {\n      id\n      isOpen\n      closedAt\n      records {\n        ...RecordFields\n      }\n    }\n  }\n": types.CloseSessionDocument,
+    "\n  subscription AttendanceMarked($sessionId: ID!) {\n    attendanceMarked(sessionId: $sessionId) {\n      ...RecordFields\n    }\n  }\n": types.AttendanceMarkedDocument,
+    "\n  subscription PhotoProcessed($sessionId: ID!) {\n    photoProcessed(sessionId: $sessionId) {\n      ...PhotoFields\n    }\n  }\n": types.PhotoProcessedDocument,
+    "\n  query ReviewQueue($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      isOpen\n      openedAt\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      photos(take: 200) {\n        items {\n          id\n          width\n          height\n        }\n      }\n      reviewQueue(take: 200) {\n        total\n        items {\n          id\n          photoId\n          decision\n          confidence\n          distance\n          quality\n          reviewStatus\n          box {\n            ...BoxFields\n          }\n          candidate {\n            id\n            name\n            externalId\n            faces {\n              id\n              quality\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ReviewQueueDocument,
+    "\n  query ReviewImages($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      photos(take: 200) {\n        items {\n          id\n          imageUrl\n        }\n      }\n      reviewQueue(take: 200) {\n        items {\n          id\n          imageUrl\n          candidate {\n            id\n            faces {\n              id\n              imageUrl\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ReviewImagesDocument,
+    "\n  mutation ConfirmFace($faceId: ID!, $studentId: ID) {\n    confirmFace(faceId: $faceId, studentId: $studentId) {\n      id\n      reviewStatus\n      student {\n        id\n        name\n      }\n    }\n  }\n": types.ConfirmFaceDocument,
+    "\n  mutation DismissFace($faceId: ID!) {\n    dismissFace(faceId: $faceId) {\n      id\n      reviewStatus\n    }\n  }\n": types.DismissFaceDocument,
+    "\n  query Report($courseId: ID!) {\n    course(id: $courseId) {\n      id\n      code\n      name\n      students(take: 200) {\n        items {\n          id\n          name\n          externalId\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            studentId\n            status\n            source\n            confidence\n            note\n            firstSeenAt\n          }\n        }\n      }\n    }\n  }\n": types.ReportDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresAt\n    user {\n      id\n      email\n      name\n      role\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresAt\n    user {\n      id\n      email\n      name\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BoxFields on Box {\n    x\n    y\n    width\n    height\n  }\n"): (typeof documents)["\n  fragment BoxFields on Box {\n    x\n    y\n    width\n    height\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Courses($skip: Int!, $take: Int!) {\n    courses(skip: $skip, take: $take) {\n      total\n      hasMore\n      items {\n        id\n        code\n        name\n        createdAt\n        students(take: 1) {\n          total\n        }\n        sessions(take: 1) {\n          total\n          items {\n            id\n            openedAt\n            isOpen\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Courses($skip: Int!, $take: Int!) {\n    courses(skip: $skip, take: $take) {\n      total\n      hasMore\n      items {\n        id\n        code\n        name\n        createdAt\n        students(take: 1) {\n          total\n        }\n        sessions(take: 1) {\n          total\n          items {\n            id\n            openedAt\n            isOpen\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCourse($input: CreateCourseInput!) {\n    createCourse(input: $input) {\n      id\n      code\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCourse($input: CreateCourseInput!) {\n    createCourse(input: $input) {\n      id\n      code\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      code\n      name\n      createdAt\n      students(take: 200) {\n        total\n        items {\n          id\n          externalId\n          name\n          email\n          consentGivenAt\n          faces {\n            id\n          }\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            status\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      code\n      name\n      createdAt\n      students(take: 200) {\n        total\n        items {\n          id\n          externalId\n          name\n          email\n          consentGivenAt\n          faces {\n            id\n          }\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            status\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddStudent($input: AddStudentInput!) {\n    addStudent(input: $input) {\n      id\n      externalId\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation AddStudent($input: AddStudentInput!) {\n    addStudent(input: $input) {\n      id\n      externalId\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartSession($courseId: ID!, $options: StartSessionOptions) {\n    startSession(courseId: $courseId, options: $options) {\n      id\n      openedAt\n      lateAfter\n    }\n  }\n"): (typeof documents)["\n  mutation StartSession($courseId: ID!, $options: StartSessionOptions) {\n    startSession(courseId: $courseId, options: $options) {\n      id\n      openedAt\n      lateAfter\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment FaceSampleFields on FaceSample {\n    id\n    createdAt\n    quality\n    detectionScore\n    source\n    box {\n      ...BoxFields\n    }\n  }\n"): (typeof documents)["\n  fragment FaceSampleFields on FaceSample {\n    id\n    createdAt\n    quality\n    detectionScore\n    source\n    box {\n      ...BoxFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Student($id: ID!) {\n    student(id: $id) {\n      id\n      externalId\n      name\n      email\n      createdAt\n      consentGivenAt\n      consentRecordedBy\n      faces {\n        ...FaceSampleFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query Student($id: ID!) {\n    student(id: $id) {\n      id\n      externalId\n      name\n      email\n      createdAt\n      consentGivenAt\n      consentRecordedBy\n      faces {\n        ...FaceSampleFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StudentFaceImages($id: ID!) {\n    student(id: $id) {\n      id\n      faces {\n        id\n        imageUrl\n      }\n    }\n  }\n"): (typeof documents)["\n  query StudentFaceImages($id: ID!) {\n    student(id: $id) {\n      id\n      faces {\n        id\n        imageUrl\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnrollFaces($studentId: ID!, $photos: [Upload!]!) {\n    enrollFaces(studentId: $studentId, photos: $photos) {\n      ...FaceSampleFields\n    }\n  }\n"): (typeof documents)["\n  mutation EnrollFaces($studentId: ID!, $photos: [Upload!]!) {\n    enrollFaces(studentId: $studentId, photos: $photos) {\n      ...FaceSampleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssessFace($photo: Upload!) {\n    assessFace(photo: $photo) {\n      ok\n      code\n      message\n      issues\n      quality\n      box {\n        ...BoxFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AssessFace($photo: Upload!) {\n    assessFace(photo: $photo) {\n      ok\n      code\n      message\n      issues\n      quality\n      box {\n        ...BoxFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteFace($id: ID!) {\n    deleteFace(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteFace($id: ID!) {\n    deleteFace(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteStudent($id: ID!) {\n    deleteStudent(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteStudent($id: ID!) {\n    deleteStudent(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RecordFields on AttendanceRecord {\n    id\n    sessionId\n    studentId\n    status\n    source\n    confidence\n    note\n    firstSeenAt\n    updatedAt\n    photoId\n    faceId\n  }\n"): (typeof documents)["\n  fragment RecordFields on AttendanceRecord {\n    id\n    sessionId\n    studentId\n    status\n    source\n    confidence\n    note\n    firstSeenAt\n    updatedAt\n    photoId\n    faceId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PhotoFields on PhotoAnalysis {\n    id\n    sessionId\n    status\n    submittedAt\n    processedAt\n    width\n    height\n    errorCode\n    errorMessage\n    faces {\n      id\n      decision\n      confidence\n      reviewStatus\n      box {\n        ...BoxFields\n      }\n      student {\n        id\n        name\n        externalId\n      }\n      candidate {\n        id\n        name\n        externalId\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment PhotoFields on PhotoAnalysis {\n    id\n    sessionId\n    status\n    submittedAt\n    processedAt\n    width\n    height\n    errorCode\n    errorMessage\n    faces {\n      id\n      decision\n      confidence\n      reviewStatus\n      box {\n        ...BoxFields\n      }\n      student {\n        id\n        name\n        externalId\n      }\n      candidate {\n        id\n        name\n        externalId\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Session($id: ID!) {\n    session(id: $id) {\n      id\n      isOpen\n      openedAt\n      closedAt\n      lateAfter\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      records {\n        ...RecordFields\n      }\n      reviewQueue(take: 1) {\n        total\n      }\n      photos(take: 100) {\n        total\n        items {\n          ...PhotoFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Session($id: ID!) {\n    session(id: $id) {\n      id\n      isOpen\n      openedAt\n      closedAt\n      lateAfter\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      records {\n        ...RecordFields\n      }\n      reviewQueue(take: 1) {\n        total\n      }\n      photos(take: 100) {\n        total\n        items {\n          ...PhotoFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionPhotoImages($id: ID!) {\n    session(id: $id) {\n      id\n      photos(take: 100) {\n        items {\n          id\n          imageUrl\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SessionPhotoImages($id: ID!) {\n    session(id: $id) {\n      id\n      photos(take: 100) {\n        items {\n          id\n          imageUrl\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubmitPhoto($sessionId: ID!, $photo: Upload!) {\n    submitPhoto(sessionId: $sessionId, photo: $photo) {\n      ...PhotoFields\n    }\n  }\n"): (typeof documents)["\n  mutation SubmitPhoto($sessionId: ID!, $photo: Upload!) {\n    submitPhoto(sessionId: $sessionId, photo: $photo) {\n      ...PhotoFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkAttendance($input: MarkAttendanceInput!) {\n    markAttendance(input: $input) {\n      ...RecordFields\n    }\n  }\n"): (typeof documents)["\n  mutation MarkAttendance($input: MarkAttendanceInput!) {\n    markAttendance(input: $input) {\n      ...RecordFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CloseSession($sessionId: ID!) {\n    closeSession(sessionId: $sessionId) {\n      id\n      isOpen\n      closedAt\n      records {\n        ...RecordFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CloseSession($sessionId: ID!) {\n    closeSession(sessionId: $sessionId) {\n      id\n      isOpen\n      closedAt\n      records {\n        ...RecordFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AttendanceMarked($sessionId: ID!) {\n    attendanceMarked(sessionId: $sessionId) {\n      ...RecordFields\n    }\n  }\n"): (typeof documents)["\n  subscription AttendanceMarked($sessionId: ID!) {\n    attendanceMarked(sessionId: $sessionId) {\n      ...RecordFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription PhotoProcessed($sessionId: ID!) {\n    photoProcessed(sessionId: $sessionId) {\n      ...PhotoFields\n    }\n  }\n"): (typeof documents)["\n  subscription PhotoProcessed($sessionId: ID!) {\n    photoProcessed(sessionId: $sessionId) {\n      ...PhotoFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewQueue($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      isOpen\n      openedAt\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      photos(take: 200) {\n        items {\n          id\n          width\n          height\n        }\n      }\n      reviewQueue(take: 200) {\n        total\n        items {\n          id\n          photoId\n          decision\n          confidence\n          distance\n          quality\n          reviewStatus\n          box {\n            ...BoxFields\n          }\n          candidate {\n            id\n            name\n            externalId\n            faces {\n              id\n              quality\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReviewQueue($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      isOpen\n      openedAt\n      course {\n        id\n        code\n        name\n        students(take: 200) {\n          items {\n            id\n            name\n            externalId\n          }\n        }\n      }\n      photos(take: 200) {\n        items {\n          id\n          width\n          height\n        }\n      }\n      reviewQueue(take: 200) {\n        total\n        items {\n          id\n          photoId\n          decision\n          confidence\n          distance\n          quality\n          reviewStatus\n          box {\n            ...BoxFields\n          }\n          candidate {\n            id\n            name\n            externalId\n            faces {\n              id\n              quality\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReviewImages($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      photos(take: 200) {\n        items {\n          id\n          imageUrl\n        }\n      }\n      reviewQueue(take: 200) {\n        items {\n          id\n          imageUrl\n          candidate {\n            id\n            faces {\n              id\n              imageUrl\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReviewImages($sessionId: ID!) {\n    session(id: $sessionId) {\n      id\n      photos(take: 200) {\n        items {\n          id\n          imageUrl\n        }\n      }\n      reviewQueue(take: 200) {\n        items {\n          id\n          imageUrl\n          candidate {\n            id\n            faces {\n              id\n              imageUrl\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmFace($faceId: ID!, $studentId: ID) {\n    confirmFace(faceId: $faceId, studentId: $studentId) {\n      id\n      reviewStatus\n      student {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmFace($faceId: ID!, $studentId: ID) {\n    confirmFace(faceId: $faceId, studentId: $studentId) {\n      id\n      reviewStatus\n      student {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DismissFace($faceId: ID!) {\n    dismissFace(faceId: $faceId) {\n      id\n      reviewStatus\n    }\n  }\n"): (typeof documents)["\n  mutation DismissFace($faceId: ID!) {\n    dismissFace(faceId: $faceId) {\n      id\n      reviewStatus\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Report($courseId: ID!) {\n    course(id: $courseId) {\n      id\n      code\n      name\n      students(take: 200) {\n        items {\n          id\n          name\n          externalId\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            studentId\n            status\n            source\n            confidence\n            note\n            firstSeenAt\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Report($courseId: ID!) {\n    course(id: $courseId) {\n      id\n      code\n      name\n      students(take: 200) {\n        items {\n          id\n          name\n          externalId\n        }\n      }\n      sessions(take: 200) {\n        total\n        items {\n          id\n          openedAt\n          closedAt\n          isOpen\n          records {\n            id\n            studentId\n            status\n            source\n            confidence\n            note\n            firstSeenAt\n          }\n        }\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

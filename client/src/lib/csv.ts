@@ -1,0 +1,31 @@
+// CSV per RFC 4180, built in the browser: fields with commas, quotes or line breaks are quoted, and
+// cells that a spreadsheet would run as a formula are prefixed with a quote (CSV injection).
+
+export type Cell = string | number | null | undefined;
+
+function escapeCell(cell: Cell): string {
+  if (cell === null || cell === undefined) {
+    return '';
+  }
+  let text = String(cell);
+  if (typeof cell === 'string' && /^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(header: string[], rows: Cell[][]): string {
+  return [header, ...rows].map((row) => row.map(escapeCell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function downloadCsv(filename: string, csv: string): void {
+  const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
