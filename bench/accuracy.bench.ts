@@ -3,16 +3,18 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { backend, loadPeople, PIPELINE_CONFIG } from '../scripts/face-set';
+import { writeSection } from '../scripts/readme-section';
 import { euclidean, matchFaces, type RosterProfile } from '../src/inference/matcher';
 import { analyzeImage } from '../src/inference/pipeline';
 
 // Accuracy on a face set laid out like ../shared/faces: enroll everyone in people/, run every group
 // photo through the server's pipeline and matcher, and compare the marks with groups.json.
-//   npm run bench:accuracy [DIR] [--subset]
+//   npm run bench:accuracy [DIR] [--subset] [--readme]   (--readme: also write the README's table)
 
 const args = process.argv.slice(2);
 const subset = args.includes('--subset');
 const verbose = args.includes('--verbose');
+const toReadme = args.includes('--readme');
 const DIR =
   args.find((a) => !a.startsWith('--')) ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
 
@@ -120,6 +122,14 @@ async function main(): Promise<void> {
     lines.push(await verification(pairsFile));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  if (toReadme) {
+    // Summary lines become a list under the table in the README.
+    const [table, summary] = [lines.slice(0, rows.length + 2), lines.slice(rows.length + 3)];
+    await writeSection(
+      'accuracy',
+      [...table, '', ...summary.map((l) => (l.startsWith('  ') ? `  - ${l.trim()}` : `- ${l}`))].join('\n'),
+    );
+  }
 }
 
 /** Verification on labelled pairs: threshold chosen on one source, tested on the other. */

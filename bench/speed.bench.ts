@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { backend, PIPELINE_CONFIG } from '../scripts/face-set';
+import { writeSection } from '../scripts/readme-section';
 import { startApp } from '../src/app';
 import { parseEnv } from '../src/config/env';
 import { createInferenceEngine, type InferenceEngine } from '../src/inference';
@@ -13,9 +14,11 @@ import { analyzeImage } from '../src/inference/pipeline';
 //   1. the bare face-api pipeline on the main thread (baseline),
 //   2. the worker pool with 1 and with N workers (throughput, all photos submitted at once),
 //   3. the whole server path: GraphQL multipart upload -> storage -> pool -> matching -> database -> answer.
-//   npm run bench:speed [DIR]
+//   npm run bench:speed [DIR] [--readme]   (--readme: also write the README's table)
 
-const DIR = process.argv[2] ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
+const DIR =
+  process.argv.slice(2).find((a) => !a.startsWith('--')) ??
+  path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
 const WORKERS = Number(process.env.BENCH_WORKERS ?? os.availableParallelism());
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
@@ -218,6 +221,17 @@ async function main(): Promise<void> {
     `memory per warm worker: ~${one.rssPerWorkerMiB.toFixed(0)} MiB (1-worker pool), ~${many.rssPerWorkerMiB.toFixed(0)} MiB (${WORKERS}-worker pool)`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+  if (process.argv.includes('--readme')) {
+    await writeSection(
+      'speed',
+      [
+        out[0]!,
+        '',
+        ...out.slice(1, rows.length + 3),
+        ...out.slice(rows.length + 4).map((l) => `- ${l}`),
+      ].join('\n'),
+    );
+  }
 }
 
 void main();

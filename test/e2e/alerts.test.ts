@@ -140,9 +140,11 @@ describe('alerts', () => {
     await new Promise<void>((r) => receiver?.close(() => r()));
   });
 
-  const webhooks = (rule: string) =>
+  // By alert id: with a shared database an older alert of the same rule (left FIRING by an instance
+  // that stopped) may resolve during the test, and is not the one under test.
+  const webhooks = (alertId: string) =>
     hooks.filter(
-      (h) => h.status < 300 && (JSON.parse(h.body) as { alert: { rule: string } }).alert.rule === rule,
+      (h) => h.status < 300 && (JSON.parse(h.body) as { alert: { id: string } }).alert.id === alertId,
     );
 
   it('fires on a high error rate, resolves when it falls, and delivers both once', async () => {
@@ -166,19 +168,21 @@ describe('alerts', () => {
     // Good traffic while the bad requests slide out of the 3 s window.
     const resolved = await until('ERROR_RATE resolved', async () => {
       await gqlOk(app.api, `{ systemMetrics { requests } }`);
-      return events.find((e) => e.alertChanged.rule === 'ERROR_RATE' && e.alertChanged.state === 'RESOLVED');
+      return events.find(
+        (e) => e.alertChanged.id === firing.alertChanged.id && e.alertChanged.state === 'RESOLVED',
+      );
     });
-    expect(resolved.alertChanged.id).toBe(firing.alertChanged.id);
+    expect(resolved.alertChanged.rule).toBe('ERROR_RATE');
 
     // De-duplicated: one FIRING and one RESOLVED, however many evaluation rounds it lasted.
-    const changes = events.filter((e) => e.alertChanged.rule === 'ERROR_RATE');
+    const changes = events.filter((e) => e.alertChanged.id === firing.alertChanged.id);
     expect(changes.map((e) => e.alertChanged.state)).toEqual(['FIRING', 'RESOLVED']);
 
     const delivered = await until('webhooks', () => {
-      const got = webhooks('ERROR_RATE');
+      const got = webhooks(firing.alertChanged.id);
       return got.length >= 2 ? got : undefined;
     });
-    expect(hooks[0]?.status).toBe(503);
+    expect(hooks.some((h) => h.status === 503)).toBe(true);
     for (const hook of hooks) {
       const expected = `sha256=${createHmac('sha256', SECRET).update(hook.body).digest('hex')}`;
       expect(hook.signature).toBe(expected);
@@ -198,7 +202,7 @@ describe('alerts', () => {
     expect(payloads[1]!.alert.resolvedAt).not.toBeNull();
 
     const mailed = await until('e-mails', () => {
-      const got = mails.filter((m) => m.raw.includes('ERROR_RATE'));
+      const got = mails.filter((m) => m.raw.includes(firing.alertChanged.id));
       return got.length >= 2 ? got : undefined;
     });
     expect(mailed.every((m) => m.to.includes('ops@example.test'))).toBe(true);

@@ -32,7 +32,8 @@ describe('privacy', () => {
     ).createCourse.id;
     for (const person of ['tony_blair', 'colin_powell']) {
       const { addStudent } = await gqlOk<{ addStudent: { id: string } }>(app.api, ADD_STUDENT, {
-        input: { courseId, externalId: person, name: person, consent: true },
+        // Prefixed: with a shared database other suites have students named after the same people.
+        input: { courseId, externalId: `priv-${person}`, name: person, consent: true },
       });
       ids.set(person, addStudent.id);
       for (const n of [1, 2]) {
@@ -66,7 +67,7 @@ describe('privacy', () => {
       submitPhoto: { id: string; status: string; faces: { student: { externalId: string } | null }[] };
     }>(app.api, SUBMIT_PHOTO, { sessionId, photo: null }, { photo: { name: 'class.jpg', data: tagged } });
     expect(submitted.data?.submitPhoto.status).toBe('DONE');
-    expect(submitted.data?.submitPhoto.faces.map((f) => f.student?.externalId)).toEqual(['tony_blair']);
+    expect(submitted.data?.submitPhoto.faces.map((f) => f.student?.externalId)).toEqual(['priv-tony_blair']);
 
     const { photo } = await gqlOk<{ photo: { imageUrl: string } }>(
       app.api,
@@ -105,7 +106,7 @@ describe('privacy', () => {
         id: studentId,
       },
     );
-    expect(studentDataExport.student.externalId).toBe('colin_powell');
+    expect(studentDataExport.student.externalId).toBe('priv-colin_powell');
     expect(studentDataExport.faces).toHaveLength(2);
     const base = app.url.replace(/\/graphql$/, '');
     const image = await fetch(base + studentDataExport.faces[0]!.imageUrl);
