@@ -50,6 +50,8 @@ async function imagesLoaded(p: Page): Promise<void> {
 
 async function shot(p: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // From the top, so the sticky header is not drawn in the middle of a full-page shot.
+  await p.evaluate(() => window.scrollTo(0, 0));
   await p.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
@@ -242,6 +244,21 @@ describe('teachers dashboard', { timeout: 15 * 60_000 }, () => {
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     const perStudent = await page.getByTestId('per-student').innerText();
     assert.match(perStudent, new RegExp(GEORGE));
+
+    // Course analytics from the server: totals, forecast with its method and error, risk, quality.
+    const analytics = page.getByTestId('course-analytics');
+    await analytics.waitFor();
+    // Tony and Colin attended, George was excused (left out of the rate).
+    assert.equal(await page.getByTestId('course-rate').innerText(), '100%');
+    const method = await page.getByTestId('forecast-method').innerText();
+    assert.match(method, /Method: .+ chosen on 1 past session\. Measured error: /, method);
+    assert.ok((await page.getByTestId('forecast').locator('tbody tr').count()) >= 1);
+    await page
+      .getByTestId('at-risk')
+      .getByRole('heading', { name: /Students at risk/ })
+      .waitFor();
+    const quality = await page.getByTestId('recognition-quality').locator('tbody tr').allInnerTexts();
+    assert.equal(quality.length, 1, quality.join('\n'));
     await shot(page, 'reports');
 
     const [download] = await Promise.all([
@@ -260,6 +277,146 @@ describe('teachers dashboard', { timeout: 15 * 60_000 }, () => {
     assert.match(row('s-1001'), /,Tony Blair,(PRESENT|LATE),AUTO,[01]\.\d{3},/);
     assert.match(row('s-1002'), /,Colin Powell,(PRESENT|LATE),AUTO,[01]\.\d{3},/);
     assert.match(row('s-1003'), /,George Bush,EXCUSED,MANUAL,,.*,"doctor, ""follow-up"""$/);
+  });
+
+  test("exports a student's data, withdraws consent (faces deleted) and records it again", async () => {
+    await page.goto(courseUrl);
+    await page.getByRole('link', { name: TONY }).click();
+    await page.getByRole('heading', { name: TONY, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Enrolled faces (3)' }).waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download data (JSON)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^student-s-1001-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
+      student: { externalId: string };
+      records: { status: string }[];
+      faces: { imageUrl: string }[];
+    };
+    assert.equal(exported.student.externalId, 's-1001');
+    assert.equal(exported.records.length, 1);
+    assert.equal(exported.faces.length, 3);
+    for (const face of exported.faces) {
+      assert.match(face.imageUrl, /^http:\/\/127\.0\.0\.1:\d+\//);
+      assert.equal((await fetch(face.imageUrl)).status, 200, face.imageUrl);
+    }
+
+    await page.getByRole('button', { name: 'Withdraw consent…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('deleted now').waitFor();
+    await dialog.getByRole('button', { name: 'Withdraw and delete faces' }).click();
+    await page.getByRole('status').filter({ hasText: 'Consent withdrawn' }).waitFor();
+    await page.getByRole('heading', { name: 'Enrolled faces (0)' }).waitFor();
+    await page.getByText('no consent: faces cannot be used').waitFor();
+
+    await page.getByRole('button', { name: 'Record consent again…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Record consent' }).click();
+    await page.getByRole('status').filter({ hasText: 'Consent recorded' }).waitFor();
+    await page.getByRole('button', { name: 'Withdraw consent…' }).waitFor();
+    await page.getByText('Drop face photos here').waitFor();
+  });
+
+  test('monitors the server live: metrics snapshots and alerts', async () => {
+    await page.goto(`${stack.baseUrl}/monitoring/`);
+    await page.getByRole('heading', { name: 'Monitoring', level: 1 }).waitFor();
+    // Snapshots arrive over the subscription every METRICS_INTERVAL_MS (1 s here).
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=metrics-live]')?.getAttribute('data-received')) >= 2,
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.equal(await page.getByTestId('metric-chart').count(), 6);
+    await page.locator('.recharts-line-curve').first().waitFor();
+    const instances = await page.getByTestId('instances').locator('tbody tr').count();
+    assert.equal(instances, 1);
+    // The alerts list renders (no rule fires in this short run, so usually its empty state).
+    await page
+      .getByTestId('alerts')
+      .or(page.getByText('No alerts', { exact: true }))
+      .first()
+      .waitFor();
+    await shot(page, 'monitoring');
+  });
+
+  test('administers users and integration keys; teachers see no admin pages', async () => {
+    await page.goto(`${stack.baseUrl}/admin/`);
+    await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+
+    const teacher = { name: 'Grace Teacher', email: 'grace@rollcall.local', password: 'correct-horse-42' };
+    await page.getByLabel('Full name').fill(teacher.name);
+    await page.getByLabel('E-mail').fill(teacher.email);
+    await page.getByLabel('Initial password').fill(teacher.password);
+    await page.getByLabel('Role').selectOption('TEACHER');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `can now sign in as ${teacher.email}` })
+      .waitFor();
+    await page
+      .getByTestId('users')
+      .getByRole('row', { name: new RegExp(teacher.email) })
+      .waitFor();
+
+    await page.getByLabel('Name', { exact: true }).fill('Room 101 camera');
+    await page.getByLabel(/Submit photos/).check();
+    await page
+      .getByLabel('Course', { exact: true })
+      .selectOption({ label: 'PHY101 · Physics of Everyday Life' });
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('api-key-secret').innerText()).trim();
+    assert.match(secret, /^rk_[A-Za-z0-9_-]{11}_[A-Za-z0-9_-]+$/);
+    const row = page.locator('[data-testid=api-key][data-name="Room 101 camera"]');
+    await row.waitFor();
+    const prefix = (await row.locator('code').innerText()).replace('…', '');
+    assert.ok(secret.startsWith(prefix), `${secret} starts with ${prefix}`);
+    assert.match(await row.innerText(), /Read attendance, Submit photos\s+PHY101/);
+    await page.getByTestId('audit-log').waitFor();
+    await shot(page, 'admin');
+
+    // The key works (ATTENDANCE_READ on its course) until it is revoked.
+    const courseId = new URL(courseUrl).searchParams.get('id') ?? '';
+    const asKey = async () => {
+      const res = await fetch(`${stack.serverUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': secret },
+        body: JSON.stringify({
+          query: 'query($id: ID!) { course(id: $id) { code } }',
+          variables: { id: courseId },
+        }),
+      });
+      return (await res.json()) as { data?: { course?: { code: string } } | null };
+    };
+    assert.equal((await asKey()).data?.course?.code, 'PHY101');
+
+    await page.getByRole('button', { name: 'I saved it' }).click();
+    assert.equal(await page.getByTestId('api-key-secret').count(), 0, 'the secret is shown once');
+    await row.getByRole('button', { name: 'Revoke…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.locator('[data-testid=api-key][data-name="Room 101 camera"][data-revoked=true]').waitFor();
+    assert.equal((await asKey()).data?.course?.code, undefined);
+
+    // The new teacher signs in: no Monitoring or Admin links, and the pages say why.
+    const other = await browser.newContext({ viewport: VIEWPORT });
+    const t = await other.newPage();
+    await t.goto(`${stack.baseUrl}/login/`);
+    await t.getByLabel('E-mail').fill(teacher.email);
+    await t.getByLabel('Password').fill(teacher.password);
+    await t.getByRole('button', { name: 'Sign in' }).click();
+    await t.getByRole('heading', { name: 'Courses', level: 1 }).waitFor();
+    const nav = t.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Courses' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Monitoring' }).count(), 0);
+    assert.equal(await nav.getByRole('link', { name: 'Admin' }).count(), 0);
+    await t.goto(`${stack.baseUrl}/monitoring/`);
+    await t.getByText('Monitoring is only available to administrators').waitFor();
+    await other.close();
+
+    // The admin has both links.
+    const adminNav = page.getByRole('navigation', { name: 'Main' });
+    await adminNav.getByRole('link', { name: 'Monitoring' }).waitFor();
+    await adminNav.getByRole('link', { name: 'Admin' }).waitFor();
   });
 
   test('lists courses', async () => {

@@ -86,6 +86,8 @@ export async function startStack(): Promise<Stack> {
       PGLITE_DATA_DIR: 'memory://',
       STORAGE_DIR: storage,
       INFERENCE_WORKERS: '1',
+      // A metrics snapshot every second, so the monitoring page gets live updates quickly.
+      METRICS_INTERVAL_MS: '1000',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       CLIENT_DIR: OUT_DIR,
       NODE_ENV: 'development',

@@ -7,6 +7,7 @@ import { clearSession, sessionStore } from '@/lib/auth';
 import { capabilitiesStore } from '@/lib/capabilities';
 import { checkNow, reachableStore } from '@/lib/reachability';
 import { useStore } from '@/lib/store';
+import { useIsAdmin } from '@/lib/use-role';
 import styles from './AppShell.module.css';
 import { Loading } from './States';
 
@@ -32,6 +33,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   const session = useStore(sessionStore, null);
   const isLogin = pathname.startsWith('/login');
   const needsLogin = Boolean(caps?.auth && !session && !isLogin);
+  const isAdmin = useIsAdmin();
+  const current = (prefix: string) => (pathname.startsWith(prefix) ? 'page' : undefined);
 
   useEffect(() => {
     if (needsLogin) {
@@ -61,9 +64,28 @@ export function AppShell({ children }: { children: ReactNode }) {
               Rollcall
             </Link>
             <nav className={styles.nav} aria-label="Main">
-              <Link href="/courses/" aria-current={pathname.startsWith('/course') ? 'page' : undefined}>
+              <Link
+                href="/courses/"
+                aria-current={
+                  ['/course', '/session', '/student', '/review', '/reports'].some((p) =>
+                    pathname.startsWith(p),
+                  )
+                    ? 'page'
+                    : undefined
+                }
+              >
                 Courses
               </Link>
+              {isAdmin && (
+                <>
+                  <Link href="/monitoring/" aria-current={current('/monitoring')}>
+                    Monitoring
+                  </Link>
+                  <Link href="/admin/" aria-current={current('/admin')}>
+                    Admin
+                  </Link>
+                </>
+              )}
             </nav>
             {session && (
               <div className={styles.user}>

@@ -1,6 +1,8 @@
 // CSV per RFC 4180, built in the browser: fields with commas, quotes or line breaks are quoted, and
 // cells that a spreadsheet would run as a formula are prefixed with a quote (CSV injection).
 
+import { downloadBlob } from './download';
+
 export type Cell = string | number | null | undefined;
 
 function escapeCell(cell: Cell): string {
@@ -19,13 +21,5 @@ export function toCsv(header: string[], rows: Cell[][]): string {
 }
 
 export function downloadCsv(filename: string, csv: string): void {
-  const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(filename, new Blob([csv], { type: 'text/csv;charset=utf-8' }));
 }

@@ -534,3 +534,318 @@ export const ReportQuery = graphql(`
     }
   }
 `);
+
+// Consent and subject-access requests (student page).
+
+export const WithdrawConsentMutation = graphql(`
+  mutation WithdrawConsent($studentId: ID!) {
+    withdrawConsent(studentId: $studentId) {
+      id
+      consentGivenAt
+      consentRecordedBy
+      faces {
+        id
+      }
+    }
+  }
+`);
+
+export const GiveConsentMutation = graphql(`
+  mutation GiveConsent($studentId: ID!) {
+    giveConsent(studentId: $studentId) {
+      id
+      consentGivenAt
+      consentRecordedBy
+    }
+  }
+`);
+
+export const StudentDataExportQuery = graphql(`
+  query StudentDataExport($studentId: ID!) {
+    studentDataExport(studentId: $studentId) {
+      exportedAt
+      student {
+        id
+        externalId
+        name
+        email
+        createdAt
+        consentGivenAt
+        consentRecordedBy
+      }
+      records {
+        id
+        sessionId
+        status
+        source
+        confidence
+        note
+        firstSeenAt
+        updatedAt
+        photoId
+        faceId
+      }
+      faces {
+        id
+        createdAt
+        quality
+        detectionScore
+        source
+        model
+        imageUrl
+        box {
+          ...BoxFields
+        }
+      }
+    }
+  }
+`);
+
+// Course analytics (reports page).
+
+export const CourseAnalyticsQuery = graphql(`
+  query CourseAnalytics($courseId: ID!, $forecastSessions: Int!) {
+    attendanceByCourse(courseId: $courseId) {
+      courseId
+      courseCode
+      courseName
+      sessions
+      present
+      late
+      excused
+      absent
+      attendanceRate
+      punctualityRate
+    }
+    studentsAtRisk(courseId: $courseId) {
+      studentId
+      studentName
+      externalId
+      courseId
+      courseCode
+      sessions
+      attendanceRate
+      absenceStreak
+      reasons
+    }
+    attendanceForecast(courseId: $courseId, sessions: $forecastSessions) {
+      courseId
+      enrolled
+      historySessions
+      method
+      accuracy {
+        method
+        mae
+        mape
+        evaluatedPoints
+        candidates {
+          method
+          mae
+          mape
+          points
+        }
+      }
+      points {
+        step
+        expectedDate
+        expectedRate
+        expectedAttendees
+      }
+    }
+    recognitionQuality(courseId: $courseId, granularity: SESSION) {
+      periodStart
+      sessionId
+      autoMarked
+      reviewConfirmed
+      manuallyCorrected
+      autoShare
+      confirmedShare
+      correctedShare
+      facesAccepted
+      facesReview
+      facesUnknown
+      facesConfirmed
+      facesDismissed
+      facesPending
+    }
+  }
+`);
+
+// Monitoring (admins).
+
+export const SystemMetricsFields = graphql(`
+  fragment SystemMetricsFields on SystemMetrics {
+    instanceId
+    at
+    backend
+    workers
+    windowSeconds
+    uptimeSeconds
+    requests
+    errors
+    errorRate
+    requestP95Ms
+    photoLatencyP95Ms
+    photosDone
+    photosFailed
+    queueDepth
+    utilization
+    eventLoopLagP99Ms
+    heapUsedBytes
+    rssBytes
+    activeSubscriptions
+    workerCrashes
+    cacheHitRate
+  }
+`);
+
+export const SystemMetricsQuery = graphql(`
+  query SystemMetrics {
+    systemMetrics {
+      ...SystemMetricsFields
+    }
+  }
+`);
+
+export const MetricsUpdatedSubscription = graphql(`
+  subscription MetricsUpdated {
+    metricsUpdated {
+      ...SystemMetricsFields
+    }
+  }
+`);
+
+export const AlertFields = graphql(`
+  fragment AlertFields on Alert {
+    id
+    rule
+    severity
+    state
+    summary
+    subject
+    value
+    threshold
+    startedAt
+    resolvedAt
+    updatedAt
+  }
+`);
+
+export const AlertsQuery = graphql(`
+  query Alerts($state: AlertState, $skip: Int!, $take: Int!) {
+    alerts(state: $state, skip: $skip, take: $take) {
+      total
+      hasMore
+      items {
+        ...AlertFields
+      }
+    }
+  }
+`);
+
+export const AlertChangedSubscription = graphql(`
+  subscription AlertChanged {
+    alertChanged {
+      ...AlertFields
+    }
+  }
+`);
+
+// Administration (admins): users, integration keys, audit log.
+
+export const UsersQuery = graphql(`
+  query Users {
+    users {
+      id
+      email
+      name
+      role
+      createdAt
+      disabledAt
+    }
+  }
+`);
+
+export const CreateUserMutation = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      id
+      email
+      name
+      role
+      createdAt
+      disabledAt
+    }
+  }
+`);
+
+export const ApiKeyFields = graphql(`
+  fragment ApiKeyFields on ApiKey {
+    id
+    name
+    prefix
+    scopes
+    courseId
+    createdAt
+    createdBy
+    lastUsedAt
+    revokedAt
+  }
+`);
+
+export const ApiKeysQuery = graphql(`
+  query ApiKeys {
+    apiKeys {
+      ...ApiKeyFields
+    }
+    users {
+      id
+      email
+    }
+    courses(take: 200) {
+      items {
+        id
+        code
+        name
+      }
+    }
+  }
+`);
+
+export const CreateApiKeyMutation = graphql(`
+  mutation CreateApiKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      secret
+      apiKey {
+        ...ApiKeyFields
+      }
+    }
+  }
+`);
+
+export const RevokeApiKeyMutation = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      ...ApiKeyFields
+    }
+  }
+`);
+
+export const AuditLogQuery = graphql(`
+  query AuditLog($skip: Int!, $take: Int!, $targetId: String) {
+    auditLog(skip: $skip, take: $take, targetId: $targetId) {
+      total
+      hasMore
+      items {
+        id
+        at
+        actor
+        actorLabel
+        action
+        targetType
+        targetId
+        details
+      }
+    }
+  }
+`);

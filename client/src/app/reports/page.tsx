@@ -3,6 +3,7 @@
 import { Suspense, useMemo } from 'react';
 import { useQuery } from 'urql';
 import { AttendanceChart, type ChartRow } from '@/components/AttendanceChart';
+import { CourseAnalytics } from '@/components/CourseAnalytics';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import type { AttendanceStatus, ReportQuery } from '@/gql/graphql';
@@ -212,6 +213,8 @@ function ReportsPage() {
           </section>
         </div>
       )}
+      <h2 className="section-title">Analytics</h2>
+      <CourseAnalytics courseId={course.id} />
     </>
   );
 }

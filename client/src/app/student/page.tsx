@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery } from 'urql';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { Dropzone } from '@/components/Dropzone';
 import { FaceCrop } from '@/components/FaceCrop';
@@ -12,6 +12,7 @@ import { WebcamCapture } from '@/components/WebcamCapture';
 import type { AssessFaceMutation as AssessFaceData } from '@/gql/graphql';
 import { mediaUrl } from '@/lib/config';
 import { ApiError, describeCode, describeError } from '@/lib/errors';
+import { downloadJson } from '@/lib/download';
 import { formatDate, formatPercent } from '@/lib/format';
 import { localSampleUrl, rememberLocalSample } from '@/lib/local-photos';
 import {
@@ -19,8 +20,11 @@ import {
   DeleteFaceMutation,
   DeleteStudentMutation,
   EnrollFacesMutation,
+  GiveConsentMutation,
+  StudentDataExportQuery,
   StudentFaceImagesQuery,
   StudentQuery,
+  WithdrawConsentMutation,
 } from '@/lib/operations';
 import { uploadMutation } from '@/lib/upload';
 import { useCapabilities } from '@/lib/use-capabilities';
@@ -216,6 +220,150 @@ function Enroll({ studentId, onEnrolled }: { studentId: string; onEnrolled: () =
   );
 }
 
+function Privacy({
+  student,
+  onChanged,
+}: {
+  student: { id: string; name: string; externalId: string; consentGivenAt?: string | null; faces: unknown[] };
+  onChanged: () => void;
+}) {
+  const client = useClient();
+  const [withdrawn, withdraw] = useMutation(WithdrawConsentMutation);
+  const [given, give] = useMutation(GiveConsentMutation);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const consent = Boolean(student.consentGivenAt);
+
+  const withdrawNow = async () => {
+    setDone(null);
+    const result = await withdraw({ studentId: student.id });
+    if (result.data) {
+      setDone('Consent withdrawn. Every face photo and embedding of this student was deleted.');
+      onChanged();
+    }
+  };
+
+  const giveAgain = async () => {
+    setDone(null);
+    const result = await give({ studentId: student.id });
+    if (result.data) {
+      setDone('Consent recorded. Add new face photos so Rollcall can recognise the student again.');
+      onChanged();
+    }
+  };
+
+  const exportData = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const result = await client
+        .query(StudentDataExportQuery, { studentId: student.id }, { requestPolicy: 'network-only' })
+        .toPromise();
+      if (result.error || !result.data) {
+        setExportError(result.error ?? 'The export came back empty. Please try again.');
+        return;
+      }
+      const data = result.data.studentDataExport;
+      // Absolute links, so the file still points at the photos outside the dashboard (they expire).
+      const faces = data.faces.map((f) => ({
+        ...f,
+        imageUrl: new URL(mediaUrl(f.imageUrl), window.location.href).toString(),
+      }));
+      downloadJson(`student-${student.externalId}-${data.exportedAt.slice(0, 10)}.json`, { ...data, faces });
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <section className="card stack" aria-labelledby="privacy" style={{ marginTop: '1.25rem' }}>
+      <h2 id="privacy">Consent and personal data</h2>
+      <ErrorNote error={withdrawn.error ?? given.error} />
+      {done && (
+        <p className="notice ok" role="status">
+          {done}
+        </p>
+      )}
+      <div className="grid-2">
+        <div className="stack" style={{ gap: '0.5rem' }}>
+          <h3 style={{ margin: 0 }}>Biometric consent</h3>
+          {consent ? (
+            <>
+              <p className="muted small" style={{ margin: 0 }}>
+                Recorded {formatDate(student.consentGivenAt)}. When the student (or their guardian) withdraws
+                it, Rollcall deletes their face data at once; attendance records are kept.
+              </p>
+              <div>
+                <ConfirmButton
+                  className="button danger secondary"
+                  title="Withdraw consent"
+                  message={
+                    <>
+                      <p>
+                        Withdraw the biometric consent of <strong>{student.name}</strong> (
+                        {student.externalId})?
+                      </p>
+                      <p>
+                        All {student.faces.length} face photo{student.faces.length === 1 ? '' : 's'} and the
+                        embeddings learnt from them are <strong>deleted now</strong>, and {student.name} is no
+                        longer recognised in class photos. Attendance records are kept. This cannot be undone:
+                        after consent is given again, new photos are needed.
+                      </p>
+                    </>
+                  }
+                  confirmLabel="Withdraw and delete faces"
+                  danger
+                  disabled={withdrawn.fetching}
+                  onConfirm={() => void withdrawNow()}
+                >
+                  {withdrawn.fetching ? 'Withdrawing…' : 'Withdraw consent…'}
+                </ConfirmButton>
+              </div>
+            </>
+          ) : (
+            <>
+              <p className="small" style={{ margin: 0 }}>
+                <span className="badge bad">withdrawn</span> No face data is kept or used for {student.name}.
+              </p>
+              <div>
+                <ConfirmButton
+                  className="button secondary"
+                  title="Record consent"
+                  message={`Confirm that ${student.name} (or their guardian) consented again to the processing of their face for attendance.`}
+                  confirmLabel="Record consent"
+                  disabled={given.fetching}
+                  onConfirm={() => void giveAgain()}
+                >
+                  {given.fetching ? 'Recording…' : 'Record consent again…'}
+                </ConfirmButton>
+              </div>
+            </>
+          )}
+        </div>
+        <div className="stack" style={{ gap: '0.5rem' }}>
+          <h3 style={{ margin: 0 }}>Data export</h3>
+          <p className="muted small" style={{ margin: 0 }}>
+            Everything Rollcall keeps about {student.name} (profile, attendance records, face photos with
+            download links that expire), as a JSON file for a subject-access request.
+          </p>
+          <ErrorNote error={exportError} />
+          <div>
+            <button
+              type="button"
+              className="button secondary"
+              disabled={exporting}
+              onClick={() => void exportData()}
+            >
+              {exporting ? 'Preparing…' : 'Download data (JSON)'}
+            </button>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
 function StudentPage() {
   const id = useParam('id');
   const courseId = useParam('course');
@@ -339,8 +487,18 @@ function StudentPage() {
             </ul>
           )}
         </section>
-        <Enroll studentId={student.id} onEnrolled={reload} />
+        {student.consentGivenAt ? (
+          <Enroll studentId={student.id} onEnrolled={reload} />
+        ) : (
+          <section className="card stack" aria-labelledby="enroll">
+            <h2 id="enroll">Add face photos</h2>
+            <p className="notice warn" style={{ margin: 0 }}>
+              Biometric consent is withdrawn. Record consent again below before adding face photos.
+            </p>
+          </section>
+        )}
       </div>
+      <Privacy student={student} onChanged={reload} />
       <section className="card stack" aria-labelledby="danger" style={{ marginTop: '1.25rem' }}>
         <h2 id="danger">Delete this student</h2>
         <p className="muted" style={{ margin: 0 }}>
