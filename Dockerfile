@@ -11,6 +11,15 @@ COPY bench ./bench
 COPY models ./models
 RUN npm run build && npm prune --omit=dev
 
+# The dashboard: a static export, served by the server from client/out.
+FROM node:20-bookworm-slim AS client
+WORKDIR /app/client
+COPY client/package.json client/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY client ./
+COPY src/schema/schema.graphql /app/src/schema/schema.graphql
+RUN npm run build
+
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
@@ -18,6 +27,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/models ./models
+COPY --from=client /app/client/out ./client/out
 COPY package.json ./
 USER node
 EXPOSE 4000

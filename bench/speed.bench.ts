@@ -144,7 +144,7 @@ async function server(images: Buffer[]): Promise<{ server: Result; pooled: Resul
   const admin = { email: 'bench@rollcall.local', name: 'Bench', password: 'bench-password' };
   await app.auth.bootstrapAdmin('default', admin);
   const { login } = await call(
-    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { id: accessToken } }`,
+    `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
     {
       e: admin.email,
       p: admin.password,
