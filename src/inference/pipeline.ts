@@ -79,12 +79,12 @@ export async function analyzeImage(
     maxResults: 200,
   });
 
-  /** face-api's detection + landmark chain, then one batched descriptor call, on one region. */
-  const analyzeRegion = async (region: typeof input, offset: { x: number; y: number }, maxFaces?: number) => {
+  /** face-api's detection + landmark chain on the whole image, then one batched descriptor call. */
+  const analyzeWhole = async (maxFaces?: number) => {
     const t = performance.now();
     // face-api's own chain: its crops and landmark shifts are what the descriptor network was
     // validated with (our hand-rolled equivalent drifted by 0.5 in distance).
-    const detected = await faceapi.detectAllFaces(region, opts).withFaceLandmarks();
+    const detected = await faceapi.detectAllFaces(input, opts).withFaceLandmarks();
     const t2 = performance.now();
     detectMs += t2 - t;
     // Small faces are dropped before the descriptor stage; the largest are kept when a cap is asked.
@@ -97,9 +97,9 @@ export async function analyzeImage(
     if (kept.length === 0) {
       return [];
     }
-    // All faces of the region go through the descriptor net as one batch.
+    // All faces of the photo go through the descriptor net as one batch.
     const aligned = await faceapi.extractFaceTensors(
-      region,
+      input,
       kept.map((k) => k.landmarks.align(null, { useDlibAlignment: true })),
     );
     const descriptors = asArray(await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(aligned));
@@ -107,13 +107,13 @@ export async function analyzeImage(
     embedMs += performance.now() - t2;
     return kept.map((k, i): Found => ({
       box: {
-        x: k.detection.box.x + offset.x,
-        y: k.detection.box.y + offset.y,
+        x: k.detection.box.x,
+        y: k.detection.box.y,
         width: k.detection.box.width,
         height: k.detection.box.height,
       },
       score: k.detection.score,
-      landmarks: k.landmarks.positions.map((p) => ({ x: p.x + offset.x, y: p.y + offset.y })),
+      landmarks: k.landmarks.positions.map((p) => ({ x: p.x, y: p.y })),
       descriptor: descriptors[i]!,
     }));
   };
@@ -178,7 +178,7 @@ export async function analyzeImage(
   };
 
   try {
-    found = await analyzeRegion(input, { x: 0, y: 0 }, options.maxFaces);
+    found = await analyzeWhole(options.maxFaces);
     if (tiled) {
       found = [...found, ...(await smallFacesFromTiles())];
     }

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { AdminOnly } from '@/components/AdminOnly';
 import { ConfirmButton } from '@/components/ConfirmButton';
+import { Pager } from '@/components/Pager';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import type { ApiScope, Role } from '@/gql/graphql';
@@ -465,29 +466,15 @@ function AuditLog() {
               </tbody>
             </table>
           </div>
-          <div className="spread small">
-            <span className="muted">
-              {skip + 1}–{skip + page.items.length} of {page.total}
-            </span>
-            <div className="row">
-              <button
-                type="button"
-                className="button secondary small"
-                disabled={skip === 0 || fetching}
-                onClick={() => setSkip(Math.max(0, skip - AUDIT_PAGE))}
-              >
-                Newer
-              </button>
-              <button
-                type="button"
-                className="button secondary small"
-                disabled={!page.hasMore || fetching}
-                onClick={() => setSkip(skip + AUDIT_PAGE)}
-              >
-                Older
-              </button>
-            </div>
-          </div>
+          <Pager
+            skip={skip}
+            pageSize={AUDIT_PAGE}
+            shown={page.items.length}
+            total={page.total}
+            hasMore={page.hasMore}
+            busy={fetching}
+            onSkip={setSkip}
+          />
         </>
       )}
     </section>

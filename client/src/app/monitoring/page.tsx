@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { AdminOnly } from '@/components/AdminOnly';
 import { MetricsChart, type MetricSeries } from '@/components/MetricsChart';
+import { Pager } from '@/components/Pager';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import type { AlertFieldsFragment, AlertState, SystemMetricsFieldsFragment } from '@/gql/graphql';
@@ -325,29 +326,15 @@ function Alerts() {
         </div>
       )}
       {data && (data.alerts.total > ALERTS_PAGE || skip > 0) && (
-        <div className="spread small">
-          <span className="muted">
-            {skip + 1}–{Math.min(skip + ALERTS_PAGE, data.alerts.total)} of {data.alerts.total}
-          </span>
-          <div className="row">
-            <button
-              type="button"
-              className="button secondary small"
-              disabled={skip === 0 || fetching}
-              onClick={() => setSkip(Math.max(0, skip - ALERTS_PAGE))}
-            >
-              Newer
-            </button>
-            <button
-              type="button"
-              className="button secondary small"
-              disabled={!data.alerts.hasMore || fetching}
-              onClick={() => setSkip(skip + ALERTS_PAGE)}
-            >
-              Older
-            </button>
-          </div>
-        </div>
+        <Pager
+          skip={skip}
+          pageSize={ALERTS_PAGE}
+          shown={data.alerts.items.length}
+          total={data.alerts.total}
+          hasMore={data.alerts.hasMore}
+          busy={fetching}
+          onSkip={setSkip}
+        />
       )}
     </section>
   );
