@@ -62,6 +62,3 @@ export function actorLabel(viewer: AuthenticatedViewer): string {
 
 export const isAdmin = (viewer: Viewer): boolean =>
   viewer.kind === 'system' || (viewer.kind === 'user' && viewer.role === Role.ADMIN);
-
-export const hasScope = (viewer: Viewer, scope: ApiScope): boolean =>
-  viewer.kind === 'apiKey' && viewer.scopes.includes(scope);

@@ -1,5 +1,4 @@
 import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
 
 // Every variable Rollcall reads, in one place, parsed once. A bad value fails the boot with every
@@ -200,8 +199,4 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
-}
-
-export function resolveDir(dir: string): string {
-  return dir.startsWith('memory://') ? dir : path.resolve(dir);
 }

@@ -10,6 +10,3 @@ const codeOf = (error: unknown): string | undefined => {
 
 /** PostgreSQL unique_violation (23505), from pg or PGlite alike. */
 export const isUniqueViolation = (error: unknown) => codeOf(error) === '23505';
-
-/** invalid_text_representation (22P02), e.g. a malformed uuid. */
-export const isInvalidText = (error: unknown) => codeOf(error) === '22P02';

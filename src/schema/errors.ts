@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError, AuthenticationError, AuthorizationError } from 'type-graphql';
 import { InferenceError } from '../inference/types';
 import { DomainError, ErrorCode, mapInferenceCode } from '../services/domain-error';
@@ -63,12 +63,4 @@ export function formatError(formatted: GraphQLFormattedError, raw: unknown): Gra
     path: formatted.path,
     extensions: { code: INTERNAL_SERVER_ERROR },
   };
-}
-
-/** graphql-ws has no formatError hook; subscriptions map their errors through this. */
-export function toGraphQLError(error: unknown): GraphQLError {
-  const known = classifyError(error);
-  return known
-    ? new GraphQLError(known.message, { extensions: { code: known.code, ...(known.details ?? {}) } })
-    : new GraphQLError('Internal server error', { extensions: { code: INTERNAL_SERVER_ERROR } });
 }

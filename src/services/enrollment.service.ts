@@ -188,10 +188,6 @@ export class EnrollmentService {
     return true;
   }
 
-  thumbnail(key: string): Promise<Buffer> {
-    return this.storage.get(key);
-  }
-
   private async singleFace(photo: Uint8Array, photoIndex: number): Promise<DetectedFace> {
     let analysis;
     try {

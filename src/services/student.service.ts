@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { canOnCourse, CourseAction, forbidden, requireAdmin, requireAuthenticated } from '../auth/access';
 import { isAdmin, type AuthenticatedViewer, type Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
@@ -243,10 +243,5 @@ export class StudentService {
     await m.delete(PhotoFace, { studentId });
     await m.delete(PhotoFace, { candidateStudentId: studentId });
     return [...samples, ...faces].map((f) => f.thumbnailKey);
-  }
-
-  /** Students by id, for batch resolvers (the caller has already been authorised for the parent). */
-  byIds(ids: string[]): Promise<Student[]> {
-    return this.dataSource.getRepository(Student).findBy({ id: In(ids) });
   }
 }
