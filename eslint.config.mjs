@@ -47,6 +47,55 @@ export default tseslint.config(
     },
   },
   {
+    // The layers below the GraphQL edge (docs/architecture.md): services decide, repositories and
+    // entities store, and none of them knows how the API is exposed.
+    files: [
+      'src/services/**/*.ts',
+      'src/auth/**/*.ts',
+      'src/repositories/**/*.ts',
+      'src/alerts/**/*.ts',
+      'src/cache/**/*.ts',
+      'src/pubsub/**/*.ts',
+      'src/db/**/*.ts',
+      'src/storage/**/*.ts',
+      'src/loaders/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'graphql-ws', 'graphql-ws/*'],
+              message: 'below the GraphQL edge: throw DomainError, return plain data',
+            },
+            {
+              regex: '(^|/)(schema|resolvers)(/|$)',
+              message: 'services, auth and storage never import the schema or the resolvers',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Entities are type-graphql object types themselves, but import no schema module.
+    files: ['src/entities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(schema|resolvers|services)(/|$)',
+              message: 'entities import no schema, resolver or service module',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       'no-console': 'off',

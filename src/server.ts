@@ -14,8 +14,9 @@ import { WebSocketServer } from 'ws';
 import type { Viewer } from './auth/viewer';
 import type { Logger } from './observability/logger';
 import type { ServerObservability } from './observability/metrics';
-import type { Context, MediaKind } from './schema/context';
+import type { Context } from './schema/context';
 import { classifyError, formatError } from './schema/errors';
+import type { MediaKind } from './services/media.service';
 
 export interface HttpOptions {
   host: string;

@@ -1,6 +1,6 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { BoxType } from '../schema/types/box.type';
+import { BoxType } from './box.type';
 
 export enum MatchDecision {
   ACCEPT = 'ACCEPT',

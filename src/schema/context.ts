@@ -1,8 +1,7 @@
 import type { Viewer } from '../auth/viewer';
 import type { Loaders } from '../loaders';
 import type { Topic } from '../pubsub';
-
-export type MediaKind = 'photos' | 'photo-faces' | 'face-samples';
+import type { MediaKind } from '../services/media.service';
 
 /** What every resolver receives. */
 export interface Context {

@@ -4,9 +4,11 @@ import type { Cache } from '../cache/cache';
 import { FaceSample } from '../entities/face-sample.entity';
 import { PhotoFace } from '../entities/photo-face.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
-import type { MediaKind } from '../schema/context';
 import type { FileStorage } from '../storage/file-storage';
 import { AuditAction, type AuditService } from './audit.service';
+
+/** The kinds of stored image served behind signed links. */
+export type MediaKind = 'photos' | 'photo-faces' | 'face-samples';
 
 /** One "viewed" audit event per viewer and student per hour is enough to answer "who looked?". */
 const VIEW_AUDIT_WINDOW_SECONDS = 3600;

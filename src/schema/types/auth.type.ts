@@ -1,10 +1,10 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import { ApiKey } from '../../entities/api-key.entity';
 import { AttendanceRecord } from '../../entities/attendance-record.entity';
+import { BoxType } from '../../entities/box.type';
 import { FaceSample } from '../../entities/face-sample.entity';
 import { Student } from '../../entities/student.entity';
 import { User } from '../../entities/user.entity';
-import { BoxType } from './box.type';
 
 @ObjectType()
 export class AuthPayload {
