@@ -166,11 +166,11 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     metrics,
   );
   const analyticsRepo = new AnalyticsRepository(ds);
-  const analytics = new AnalyticsService(analyticsRepo, {
+  const analytics = new AnalyticsService(analyticsRepo, courses, {
     attendanceRate: env.AT_RISK_ATTENDANCE_RATE,
     absenceStreak: env.AT_RISK_ABSENCE_STREAK,
   });
-  const forecasts = new ForecastService(analyticsRepo);
+  const forecasts = new ForecastService(analyticsRepo, courses);
   const alerts = await createAlertService(env, {
     dataSource: ds,
     analytics: analyticsRepo,
@@ -189,7 +189,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [FaceSampleResolver, new FaceSampleResolver(media)],
     [AuthResolver, new AuthResolver(auth, apiKeys, audit)],
     [MetricsResolver, new MetricsResolver(metrics)],
-    [AnalyticsResolver, new AnalyticsResolver(analytics, forecasts, courses)],
+    [AnalyticsResolver, new AnalyticsResolver(analytics, forecasts)],
     [AlertResolver, new AlertResolver(alerts)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);

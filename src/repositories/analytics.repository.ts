@@ -64,7 +64,8 @@ export interface SessionSeriesRow {
   counted: number;
 }
 
-export interface Scope {
+/** Which attendance a figure covers; absent fields do not narrow. */
+export interface AnalyticsFilter {
   courseId?: string | null;
   studentId?: string | null;
   from?: Date | null;
@@ -114,15 +115,21 @@ const WEEK = `(date_trunc('week', s.opened_at AT TIME ZONE 'UTC') AT TIME ZONE '
 export class AnalyticsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  private params(institutionId: string, scope: Scope): unknown[] {
-    return [institutionId, scope.courseId ?? null, scope.studentId ?? null, iso(scope.from), iso(scope.to)];
+  private params(institutionId: string, filter: AnalyticsFilter): unknown[] {
+    return [
+      institutionId,
+      filter.courseId ?? null,
+      filter.studentId ?? null,
+      iso(filter.from),
+      iso(filter.to),
+    ];
   }
 
-  async byCourse(institutionId: string, scope: Scope): Promise<CourseCounts[]> {
+  async byCourse(institutionId: string, filter: AnalyticsFilter): Promise<CourseCounts[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT s.course_id, c.code, c.name, ${COUNTS} ${SCOPED_RECORDS}
        GROUP BY s.course_id, c.code, c.name ORDER BY c.code`,
-      this.params(institutionId, scope),
+      this.params(institutionId, filter),
     );
     return rows.map((r) => ({
       ...counts(r),
@@ -132,7 +139,7 @@ export class AnalyticsRepository {
     }));
   }
 
-  async byStudent(institutionId: string, scope: Scope): Promise<StudentCounts[]> {
+  async byStudent(institutionId: string, filter: AnalyticsFilter): Promise<StudentCounts[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT r.student_id, st.external_id, st.name, s.course_id, c.code, ${COUNTS} ${SCOPED_RECORDS.replace(
         'JOIN course c',
@@ -140,7 +147,7 @@ export class AnalyticsRepository {
       )}
        GROUP BY r.student_id, st.external_id, st.name, s.course_id, c.code
        ORDER BY c.code, st.external_id`,
-      this.params(institutionId, scope),
+      this.params(institutionId, filter),
     );
     return rows.map((r) => ({
       ...counts(r),
@@ -152,13 +159,17 @@ export class AnalyticsRepository {
     }));
   }
 
-  async overTime(institutionId: string, scope: Scope, granularity: Granularity): Promise<PeriodCounts[]> {
+  async overTime(
+    institutionId: string,
+    filter: AnalyticsFilter,
+    granularity: Granularity,
+  ): Promise<PeriodCounts[]> {
     const [period, sessionCol, group] =
       granularity === 'SESSION' ? ['s.opened_at', 's.id', 's.id, s.opened_at'] : [WEEK, 'NULL::uuid', WEEK];
     const rows: Row[] = await this.dataSource.query(
       `SELECT ${period} AS period_start, ${sessionCol} AS session_id, ${COUNTS} ${SCOPED_RECORDS}
        GROUP BY ${group} ORDER BY period_start`,
-      this.params(institutionId, scope),
+      this.params(institutionId, filter),
     );
     return rows.map((r) => ({
       ...counts(r),
@@ -171,7 +182,11 @@ export class AnalyticsRepository {
    * Each student's current run of consecutive ABSENT sessions per course, most recent first.
    * EXCUSED sessions are skipped: they neither break nor extend a run.
    */
-  async absenceStreaks(institutionId: string, scope: Scope, minStreak: number): Promise<StreakRow[]> {
+  async absenceStreaks(
+    institutionId: string,
+    filter: AnalyticsFilter,
+    minStreak: number,
+  ): Promise<StreakRow[]> {
     const rows: Row[] = await this.dataSource.query(
       `WITH ordered AS (
          SELECT s.course_id, r.student_id, r.status, s.opened_at,
@@ -189,7 +204,7 @@ export class AnalyticsRepository {
        JOIN student st ON st.id = k.student_id
        WHERE k.streak >= $6
        ORDER BY k.streak DESC, c.code, st.external_id`,
-      [...this.params(institutionId, scope), minStreak],
+      [...this.params(institutionId, filter), minStreak],
     );
     return rows.map((r) => ({
       courseId: str(r.course_id),
@@ -210,12 +225,12 @@ export class AnalyticsRepository {
    */
   async recognitionQuality(
     institutionId: string,
-    scope: Scope,
+    filter: AnalyticsFilter,
     granularity: Granularity,
   ): Promise<QualityCounts[]> {
     const [period, sessionCol, group] =
       granularity === 'SESSION' ? ['s.opened_at', 's.id', 's.id, s.opened_at'] : [WEEK, 'NULL::uuid', WEEK];
-    const params = [institutionId, scope.courseId ?? null, iso(scope.from), iso(scope.to)];
+    const params = [institutionId, filter.courseId ?? null, iso(filter.from), iso(filter.to)];
     const sessionFilter = `c.institution_id = $1 AND s.closed_at IS NOT NULL
       AND ($2::uuid IS NULL OR s.course_id = $2::uuid)
       AND ($3::timestamptz IS NULL OR s.opened_at >= $3::timestamptz)

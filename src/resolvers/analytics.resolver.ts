@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, Float, ID, Int, Query, Resolver } from 'type-graphql';
-import { CourseAction, requireAdmin } from '../auth/access';
 import type { Context } from '../schema/context';
 import {
   AnalyticsGranularity,
@@ -15,16 +14,14 @@ import {
   StudentAttendanceStats,
 } from '../schema/types/analytics.type';
 import type { AnalyticsService } from '../services/analytics.service';
-import type { CourseService } from '../services/course.service';
 import type { ForecastService } from '../services/forecast.service';
 
-/** Attendance analytics and forecasts. A course's figures go to whoever may read the course; institution-wide ones to admins. */
+/** Attendance analytics and forecasts; who may see which figures is the services' decision. */
 @Resolver()
 export class AnalyticsResolver {
   constructor(
     private readonly analytics: AnalyticsService,
     private readonly forecasts: ForecastService,
-    private readonly courses: CourseService,
   ) {}
 
   @Query(() => [CourseAttendanceStats], {
@@ -35,8 +32,7 @@ export class AnalyticsResolver {
     @Args() range: AnalyticsRangeArgs,
     @Ctx() ctx: Context,
   ): Promise<CourseAttendanceStats[]> {
-    const institutionId = await this.scope(ctx, courseId);
-    return this.analytics.byCourse(institutionId, { courseId, ...range });
+    return this.analytics.byCourse(ctx.viewer, { courseId, ...range });
   }
 
   @Query(() => [StudentAttendanceStats], {
@@ -48,8 +44,7 @@ export class AnalyticsResolver {
     @Args() range: AnalyticsRangeArgs,
     @Ctx() ctx: Context,
   ): Promise<StudentAttendanceStats[]> {
-    const institutionId = await this.scope(ctx, courseId);
-    return this.analytics.byStudent(institutionId, { courseId, studentId, ...range });
+    return this.analytics.byStudent(ctx.viewer, { courseId, studentId, ...range });
   }
 
   @Query(() => [AttendanceTrendPoint], { description: 'Attendance over time, per session or per week.' })
@@ -60,8 +55,7 @@ export class AnalyticsResolver {
     @Args() range: AnalyticsRangeArgs,
     @Ctx() ctx: Context,
   ): Promise<AttendanceTrendPoint[]> {
-    const institutionId = await this.scope(ctx, courseId);
-    return this.analytics.trend(institutionId, { courseId, ...range }, granularity);
+    return this.analytics.trend(ctx.viewer, { courseId, ...range }, granularity);
   }
 
   @Query(() => [AtRiskStudent], {
@@ -75,9 +69,8 @@ export class AnalyticsResolver {
     @Arg('streak', () => Int, { nullable: true }) streak: number | null,
     @Ctx() ctx: Context,
   ): Promise<AtRiskStudent[]> {
-    const institutionId = await this.scope(ctx, courseId);
     return this.analytics.atRisk(
-      institutionId,
+      ctx.viewer,
       { courseId },
       { attendanceRate: threshold ?? undefined, absenceStreak: streak ?? undefined },
     );
@@ -93,8 +86,7 @@ export class AnalyticsResolver {
     @Args() range: AnalyticsRangeArgs,
     @Ctx() ctx: Context,
   ): Promise<RecognitionQualityPoint[]> {
-    const institutionId = await this.scope(ctx, courseId);
-    return this.analytics.recognitionQuality(institutionId, { courseId, ...range }, granularity);
+    return this.analytics.recognitionQuality(ctx.viewer, { courseId, ...range }, granularity);
   }
 
   @Query(() => AttendanceForecast, { description: "Expected attendance of a course's next sessions." })
@@ -102,24 +94,13 @@ export class AnalyticsResolver {
     @Args() args: AttendanceForecastArgs,
     @Ctx() ctx: Context,
   ): Promise<AttendanceForecast> {
-    const institutionId = await this.scope(ctx, args.courseId);
-    return this.forecasts.attendance(institutionId, args.courseId, args.sessions);
+    return this.forecasts.attendance(ctx.viewer, args.courseId, args.sessions);
   }
 
   @Query(() => LoadForecast, {
     description: 'Expected photos per hour across the institution (capacity planning).',
   })
   loadForecast(@Args() args: LoadForecastArgs, @Ctx() ctx: Context): Promise<LoadForecast> {
-    const { institutionId } = requireAdmin(ctx.viewer);
-    return this.forecasts.load(institutionId, args);
-  }
-
-  /** Course figures: readers of the course. Institution-wide figures: admins. */
-  private async scope(ctx: Context, courseId: string | null | undefined): Promise<string> {
-    if (courseId) {
-      const course = await this.courses.get(ctx.viewer, courseId, CourseAction.READ);
-      return course.institutionId;
-    }
-    return requireAdmin(ctx.viewer).institutionId;
+    return this.forecasts.load(ctx.viewer, args);
   }
 }

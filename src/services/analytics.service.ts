@@ -1,4 +1,7 @@
+import { CourseAction, requireAdmin } from '../auth/access';
+import type { Viewer } from '../auth/viewer';
 import type {
+  AnalyticsFilter,
   AnalyticsRepository,
   CourseCounts,
   Granularity,
@@ -6,6 +9,7 @@ import type {
   StatusCounts,
   StudentCounts,
 } from '../repositories/analytics.repository';
+import type { CourseService } from './course.service';
 import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
 
 // Attendance analytics for dashboards: rates per course, per student and over time, students at
@@ -51,13 +55,6 @@ export interface QualityPoint extends QualityCounts {
   correctedShare: number | null;
 }
 
-export interface AnalyticsFilter {
-  courseId?: string | null;
-  studentId?: string | null;
-  from?: Date | null;
-  to?: Date | null;
-}
-
 export interface RiskPolicy {
   attendanceRate: number;
   absenceStreak: number;
@@ -73,28 +70,29 @@ export function withRates<T extends StatusCounts>(c: T): T & AttendanceStats {
   };
 }
 
+/**
+ * Attendance analytics. A course's figures go to whoever may read the course; institution-wide
+ * figures (no course given) to admins.
+ */
 export class AnalyticsService {
   constructor(
     private readonly repo: AnalyticsRepository,
+    private readonly courses: CourseService,
     private readonly defaults: RiskPolicy,
   ) {}
 
-  async byCourse(institutionId: string, filter: AnalyticsFilter): Promise<CourseAttendance[]> {
-    await this.checkScope(institutionId, filter);
+  async byCourse(viewer: Viewer, filter: AnalyticsFilter): Promise<CourseAttendance[]> {
+    const institutionId = await this.authorize(viewer, filter);
     return (await this.repo.byCourse(institutionId, filter)).map(withRates);
   }
 
-  async byStudent(institutionId: string, filter: AnalyticsFilter): Promise<StudentAttendance[]> {
-    await this.checkScope(institutionId, filter);
+  async byStudent(viewer: Viewer, filter: AnalyticsFilter): Promise<StudentAttendance[]> {
+    const institutionId = await this.authorize(viewer, filter);
     return (await this.repo.byStudent(institutionId, filter)).map(withRates);
   }
 
-  async trend(
-    institutionId: string,
-    filter: AnalyticsFilter,
-    granularity: Granularity,
-  ): Promise<TrendPoint[]> {
-    await this.checkScope(institutionId, filter);
+  async trend(viewer: Viewer, filter: AnalyticsFilter, granularity: Granularity): Promise<TrendPoint[]> {
+    const institutionId = await this.authorize(viewer, filter);
     return (await this.repo.overTime(institutionId, filter, granularity)).map(withRates);
   }
 
@@ -103,7 +101,7 @@ export class AnalyticsService {
    * `absenceStreak` absences, per course. Worst first (longest run, then lowest rate).
    */
   async atRisk(
-    institutionId: string,
+    viewer: Viewer,
     filter: AnalyticsFilter,
     policy: Partial<RiskPolicy> = {},
   ): Promise<AtRiskStudent[]> {
@@ -112,7 +110,7 @@ export class AnalyticsService {
     if (threshold < 0 || threshold > 1 || streakAt < 1) {
       throw new DomainError(ErrorCode.BAD_USER_INPUT, 'threshold must be in 0..1 and streak at least 1');
     }
-    await this.checkScope(institutionId, filter);
+    const institutionId = await this.authorize(viewer, filter);
     const [students, streaks] = await Promise.all([
       this.repo.byStudent(institutionId, filter),
       this.repo.absenceStreaks(institutionId, filter, 1),
@@ -148,11 +146,11 @@ export class AnalyticsService {
   }
 
   async recognitionQuality(
-    institutionId: string,
+    viewer: Viewer,
     filter: AnalyticsFilter,
     granularity: Granularity,
   ): Promise<QualityPoint[]> {
-    await this.checkScope(institutionId, filter);
+    const institutionId = await this.authorize(viewer, filter);
     return (await this.repo.recognitionQuality(institutionId, filter, granularity)).map((q) => {
       const decisions = q.autoMarked + q.reviewConfirmed + q.manuallyCorrected;
       return {
@@ -164,22 +162,23 @@ export class AnalyticsService {
     });
   }
 
-  /** A course or student of another institution does not exist, as far as this caller knows. */
-  private async checkScope(institutionId: string, filter: AnalyticsFilter): Promise<void> {
+  /**
+   * The institution whose figures the viewer may see for this filter. A course or student of another
+   * institution does not exist, as far as this caller knows.
+   */
+  private async authorize(viewer: Viewer, filter: AnalyticsFilter): Promise<string> {
     if (filter.from && filter.to && filter.from >= filter.to) {
       throw new DomainError(ErrorCode.BAD_USER_INPUT, '`from` must be before `to`', { field: 'from' });
     }
-    if (filter.courseId) {
-      assertId('Course', filter.courseId);
-      if (!(await this.repo.courseExists(institutionId, filter.courseId))) {
-        throw notFound('Course', filter.courseId);
-      }
-    }
+    const institutionId = filter.courseId
+      ? (await this.courses.get(viewer, filter.courseId, CourseAction.READ)).institutionId
+      : requireAdmin(viewer).institutionId;
     if (filter.studentId) {
       assertId('Student', filter.studentId);
       if (!(await this.repo.studentExists(institutionId, filter.studentId))) {
         throw notFound('Student', filter.studentId);
       }
     }
+    return institutionId;
   }
 }

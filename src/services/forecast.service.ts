@@ -1,6 +1,9 @@
 import { median } from 'simple-statistics';
+import { CourseAction, requireAdmin } from '../auth/access';
+import type { Viewer } from '../auth/viewer';
 import type { AnalyticsRepository } from '../repositories/analytics.repository';
-import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
+import type { CourseService } from './course.service';
+import { DomainError, ErrorCode } from './domain-error';
 import {
   exponentialSmoothing,
   HOUR_OF_DAY_MEAN,
@@ -12,7 +15,7 @@ import {
   selectHourlyMethod,
   selectMethod,
   type Accuracy,
-} from './forecasting';
+} from './forecast-methods';
 
 const HOUR = 3_600_000;
 /** Sessions needed before the first backtest origin. */
@@ -53,7 +56,10 @@ const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** di
 
 /** Forecasts from history, each with its method's error on held-back history. */
 export class ForecastService {
-  constructor(private readonly repo: AnalyticsRepository) {}
+  constructor(
+    private readonly repo: AnalyticsRepository,
+    private readonly courses: CourseService,
+  ) {}
 
   /**
    * Expected attendance of a course's next `sessions` sessions. The series is each closed session's
@@ -61,14 +67,11 @@ export class ForecastService {
    * by a one-step rolling-origin backtest and the best is used. Expected attendees = rate x the
    * current enrollment; expected dates follow the median gap between past sessions.
    */
-  async attendance(institutionId: string, courseId: string, sessions: number): Promise<AttendanceForecast> {
-    assertId('Course', courseId);
+  async attendance(viewer: Viewer, courseId: string, sessions: number): Promise<AttendanceForecast> {
     if (sessions < 1 || sessions > 50) {
       throw new DomainError(ErrorCode.BAD_USER_INPUT, 'sessions must be 1..50', { field: 'sessions' });
     }
-    if (!(await this.repo.courseExists(institutionId, courseId))) {
-      throw notFound('Course', courseId);
-    }
+    const { institutionId } = await this.courses.get(viewer, courseId, CourseAction.READ);
     const [series, enrolled] = await Promise.all([
       this.repo.sessionSeries(institutionId, courseId),
       this.repo.enrolledCount(institutionId, courseId),
@@ -120,10 +123,12 @@ export class ForecastService {
    * back each of the last days (up to 7) in turn. Capacity: the peak divided by what one worker
    * processes in an hour (from the measured mean processing time) at 70 % utilisation.
    */
+  /** Institution-wide capacity planning: admins only. */
   async load(
-    institutionId: string,
+    viewer: Viewer,
     options: { hours: number; lookbackDays: number; asOf?: Date | null },
   ): Promise<LoadForecast> {
+    const { institutionId } = requireAdmin(viewer);
     const { hours, lookbackDays } = options;
     if (hours < 1 || hours > 24 * 14) {
       throw new DomainError(ErrorCode.BAD_USER_INPUT, 'hours must be 1..336', { field: 'hours' });

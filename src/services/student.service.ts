@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { canOnCourse, CourseAction, forbidden, requireAdmin, requireAuthenticated } from '../auth/access';
-import { isAdmin, type AuthenticatedViewer, type Viewer } from '../auth/viewer';
+import { actorLabel, isAdmin, type AuthenticatedViewer, type Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
 import { AttendanceRecord } from '../entities/attendance-record.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
@@ -23,9 +23,6 @@ export interface AddStudentInput {
   email?: string | null;
   consent: boolean;
 }
-
-const recorderLabel = (viewer: AuthenticatedViewer): string =>
-  viewer.kind === 'user' ? viewer.email : viewer.kind === 'apiKey' ? `API key ${viewer.name}` : 'Rollcall';
 
 export class StudentService {
   private readonly log: Logger;
@@ -62,7 +59,7 @@ export class StudentService {
             name: input.name.trim(),
             email: input.email ?? null,
             consentGivenAt: new Date(),
-            consentRecordedBy: recorderLabel(recorder),
+            consentRecordedBy: actorLabel(recorder),
           }),
         );
         await m.insert(CourseEnrollment, { courseId: course.id, studentId: created.id });
@@ -208,7 +205,7 @@ export class StudentService {
       .getRepository(Student)
       .update(
         { id: student.id },
-        { consentGivenAt: new Date(), consentRecordedBy: recorderLabel(requireAuthenticated(viewer)) },
+        { consentGivenAt: new Date(), consentRecordedBy: actorLabel(requireAuthenticated(viewer)) },
       );
     return this.dataSource.getRepository(Student).findOneByOrFail({ id: student.id });
   }

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SystemViewer } from '../../src/auth/viewer';
 import { openDatabase, type Database } from '../../src/db/data-source';
 import { AnalyticsRepository } from '../../src/repositories/analytics.repository';
 import { AnalyticsService, RiskReason } from '../../src/services/analytics.service';
+import { CourseService } from '../../src/services/course.service';
 import { ErrorCode } from '../../src/services/domain-error';
 import { ForecastService } from '../../src/services/forecast.service';
+
+const system = (institutionId: string): SystemViewer => ({ kind: 'system', institutionId });
 
 // A seeded history (plain SQL, on PGlite or on DATABASE_URL), checked against values computed by
 // hand in the comments. Everything lives in a fresh institution so other data cannot leak in.
@@ -63,8 +67,9 @@ describe(AnalyticsService.name, () => {
       runMigrations: true,
     });
     const repo = new AnalyticsRepository(db.dataSource);
-    sut = new AnalyticsService(repo, { attendanceRate: 0.8, absenceStreak: 3 });
-    forecasts = new ForecastService(repo);
+    const courses = new CourseService(db.dataSource);
+    sut = new AnalyticsService(repo, courses, { attendanceRate: 0.8, absenceStreak: 3 });
+    forecasts = new ForecastService(repo, courses);
     institutionId = await institution(`analytics-${tag}`);
     otherInstitutionId = await institution(`other-${tag}`);
     otherCourse = await course(otherInstitutionId, 'OTHER');
@@ -158,19 +163,19 @@ describe(AnalyticsService.name, () => {
   });
 
   it('computes attendance and punctuality per course', async () => {
-    const [a] = await sut.byCourse(institutionId, { courseId: courseA });
+    const [a] = await sut.byCourse(system(institutionId), { courseId: courseA });
     // P 5, L 3, A 7, E 1 over 4 closed sessions: (5 + 3) / 15 and 5 / 8.
     expect(a).toMatchObject({ courseId: courseA, sessions: 4, present: 5, late: 3, absent: 7, excused: 1 });
     expect(a!.attendanceRate).toBeCloseTo(8 / 15, 10);
     expect(a!.punctualityRate).toBeCloseTo(5 / 8, 10);
-    const all = await sut.byCourse(institutionId, {});
+    const all = await sut.byCourse(system(institutionId), {});
     expect(all.map((c) => c.courseCode)).toEqual(['A', 'B']);
     // Course B: 30 of 50.
     expect(all[1]!.attendanceRate).toBeCloseTo(30 / 50, 10);
   });
 
   it('computes attendance per student', async () => {
-    const rows = await sut.byStudent(institutionId, { courseId: courseA });
+    const rows = await sut.byStudent(system(institutionId), { courseId: courseA });
     const by = Object.fromEntries(rows.map((r) => [r.externalId, r]));
     expect(by.s1).toMatchObject({ present: 3, late: 1, absent: 0, attendanceRate: 1, punctualityRate: 0.75 });
     expect(by.s2!.attendanceRate).toBeCloseTo(3 / 4, 10);
@@ -178,15 +183,15 @@ describe(AnalyticsService.name, () => {
     expect(by.s3).toMatchObject({ late: 1, absent: 2, excused: 1, punctualityRate: 0 });
     expect(by.s3!.attendanceRate).toBeCloseTo(1 / 3, 10);
     expect(by.s4).toMatchObject({ absent: 4, attendanceRate: 0, punctualityRate: null });
-    const one = await sut.byStudent(institutionId, { studentId: students[0] });
+    const one = await sut.byStudent(system(institutionId), { studentId: students[0] });
     expect(one).toHaveLength(1);
   });
 
   it('computes attendance over time per session and per week', async () => {
-    const perSession = await sut.trend(institutionId, { courseId: courseA }, 'SESSION');
+    const perSession = await sut.trend(system(institutionId), { courseId: courseA }, 'SESSION');
     expect(perSession.map((p) => p.sessionId)).toEqual(sessions);
     expect(perSession.map((p) => p.attendanceRate)).toEqual([3 / 4, 2 / 4, 2 / 3, 1 / 4]);
-    const perWeek = await sut.trend(institutionId, { courseId: courseA }, 'WEEK');
+    const perWeek = await sut.trend(system(institutionId), { courseId: courseA }, 'WEEK');
     expect(perWeek.map((p) => p.periodStart.toISOString())).toEqual([
       '2026-01-05T00:00:00.000Z',
       '2026-01-12T00:00:00.000Z',
@@ -198,7 +203,7 @@ describe(AnalyticsService.name, () => {
     expect(perWeek[1]).toMatchObject({ sessions: 2, present: 2, late: 1, absent: 4, excused: 1 });
     expect(perWeek[1]!.attendanceRate).toBeCloseTo(3 / 7, 10);
     const window = await sut.trend(
-      institutionId,
+      system(institutionId),
       { courseId: courseA, from: new Date('2026-01-10T00:00:00Z') },
       'SESSION',
     );
@@ -206,7 +211,7 @@ describe(AnalyticsService.name, () => {
   });
 
   it('finds students at risk by rate and by absence streak', async () => {
-    const risk = await sut.atRisk(institutionId, { courseId: courseA });
+    const risk = await sut.atRisk(system(institutionId), { courseId: courseA });
     // s4: 4 absences in a row (rate 0); s3: A, (E skipped), A, then L -> streak 2, rate 1/3; s2: rate 3/4.
     expect(risk.map((r) => [r.externalId, r.absenceStreak, r.reasons])).toEqual([
       ['s4', 4, [RiskReason.LOW_ATTENDANCE, RiskReason.ABSENCE_STREAK]],
@@ -214,7 +219,7 @@ describe(AnalyticsService.name, () => {
       ['s2', 1, [RiskReason.LOW_ATTENDANCE]],
     ]);
     const strict = await sut.atRisk(
-      institutionId,
+      system(institutionId),
       { courseId: courseA },
       { attendanceRate: 0.5, absenceStreak: 2 },
     );
@@ -225,7 +230,7 @@ describe(AnalyticsService.name, () => {
   });
 
   it('measures recognition quality over time', async () => {
-    const points = await sut.recognitionQuality(institutionId, { courseId: courseA }, 'SESSION');
+    const points = await sut.recognitionQuality(system(institutionId), { courseId: courseA }, 'SESSION');
     expect(points[0]).toMatchObject({
       sessionId: sessions[0],
       autoMarked: 1,
@@ -245,24 +250,24 @@ describe(AnalyticsService.name, () => {
       [2, 1],
       [1, 1],
     ]);
-    const weekly = await sut.recognitionQuality(institutionId, { courseId: courseA }, 'WEEK');
+    const weekly = await sut.recognitionQuality(system(institutionId), { courseId: courseA }, 'WEEK');
     expect(weekly[0]).toMatchObject({ autoMarked: 3, reviewConfirmed: 1, manuallyCorrected: 1 });
     expect(weekly[0]!.autoShare).toBeCloseTo(3 / 5, 10);
   });
 
   it('keeps institutions apart and refuses bad filters', async () => {
-    await expect(sut.byCourse(institutionId, { courseId: otherCourse })).rejects.toMatchObject({
+    await expect(sut.byCourse(system(institutionId), { courseId: otherCourse })).rejects.toMatchObject({
       code: ErrorCode.NOT_FOUND,
     });
-    expect(await sut.byCourse(otherInstitutionId, {})).toEqual([]);
+    expect(await sut.byCourse(system(otherInstitutionId), {})).toEqual([]);
     await expect(
-      sut.trend(institutionId, { from: new Date('2026-02-01'), to: new Date('2026-01-01') }, 'WEEK'),
+      sut.trend(system(institutionId), { from: new Date('2026-02-01'), to: new Date('2026-01-01') }, 'WEEK'),
     ).rejects.toMatchObject({ code: ErrorCode.BAD_USER_INPUT });
   });
 
   describe(ForecastService.name, () => {
     it('forecasts attendance with the backtest-best method and reports its error', async () => {
-      const f = await forecasts.attendance(institutionId, courseB, 3);
+      const f = await forecasts.attendance(system(institutionId), courseB, 3);
       // Rates 0.4 .. 0.8 lie on a line: LINEAR_TREND predicts every held-back session exactly.
       expect(f).toMatchObject({ method: 'LINEAR_TREND', enrolled: 10, historySessions: 5 });
       expect(f.accuracy.mae).toBeCloseTo(0, 10);
@@ -288,15 +293,15 @@ describe(AnalyticsService.name, () => {
 
     it('answers without history and refuses other institutions', async () => {
       const empty = await course(institutionId, 'EMPTY');
-      const f = await forecasts.attendance(institutionId, empty, 2);
+      const f = await forecasts.attendance(system(institutionId), empty, 2);
       expect(f).toMatchObject({ method: 'NONE', points: [], historySessions: 0 });
-      await expect(forecasts.attendance(institutionId, otherCourse, 2)).rejects.toMatchObject({
+      await expect(forecasts.attendance(system(institutionId), otherCourse, 2)).rejects.toMatchObject({
         code: ErrorCode.NOT_FOUND,
       });
     });
 
     it('forecasts photos per hour for capacity planning with its backtest error', async () => {
-      const f = await forecasts.load(institutionId, {
+      const f = await forecasts.load(system(institutionId), {
         hours: 24,
         lookbackDays: 14,
         asOf: new Date('2026-02-01T00:20:00Z'),

@@ -8,9 +8,9 @@ import {
   MEAN,
   NAIVE,
   selectMethod,
-} from '../../src/services/forecasting';
+} from '../../src/services/forecast-methods';
 
-describe('forecasting', () => {
+describe('forecast methods', () => {
   it('fits the candidate methods as computed by hand', () => {
     const h = [2, 4, 6];
     expect(MEAN.fit(h)(1)).toBe(4);
