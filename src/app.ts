@@ -23,7 +23,7 @@ import { AttendanceRepository } from './repositories/attendance.repository';
 import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
 import { BreakerRegistry } from './resilience/breakers';
 import { guardInference, isInferenceUnavailable } from './resilience/guarded-inference';
-import { inferenceGuard, redisCallGuard } from './resilience/policies';
+import { inferenceGuard, redisCallGuard, type Guard } from './resilience/policies';
 import { withLocalFallback } from './resilience/rate-limit-fallback';
 import {
   AlertResolver,
@@ -122,8 +122,20 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       : undefined,
     logger,
   );
-  const redisGuard = (name: string) =>
-    redisCallGuard(name, breakers, { timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS + 250 });
+  const redisGuards: Guard[] = [];
+  const redisGuard = (name: string) => {
+    const guard = redisCallGuard(name, breakers, { timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS + 250 });
+    redisGuards.push(guard);
+    return guard;
+  };
+  // The readiness probe's PING also runs through each Redis guard: with no traffic, an open circuit
+  // would otherwise never get the trial call that closes it once Redis is back.
+  const redisProbe = redisCommands && {
+    ping: async () => {
+      await redisCommands.ping();
+      await Promise.allSettled(redisGuards.map((g) => g.execute(() => redisCommands.ping())));
+    },
+  };
   // Metrics of this instance (issue #6); the services see an instrumented cache and engine.
   const metrics = new Metrics({
     instanceId: env.INSTANCE_ID,
@@ -286,7 +298,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       },
       health: createReadiness({
         dataSource: ds,
-        redis: redisCommands,
+        redis: redisProbe,
         breakers,
         eventBacklog: pubsub.backlog ? () => pubsub.backlog!() : undefined,
         engine,

@@ -84,7 +84,11 @@ export class RedisLeadership implements Leadership {
       this.leading = won;
       return won;
     } catch (error) {
-      this.log.warn({ err: error }, 'leader lease unavailable');
+      // Message only: while Redis is down this repeats every round, and the stack says nothing new.
+      this.log.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'leader lease unavailable',
+      );
       this.leading = false;
       return false;
     }

@@ -26,9 +26,17 @@ export class BreakerRegistry {
     }
     this.breakers.set(name, breaker);
     const log = this.logger?.child({ module: 'CircuitBreaker', breaker: name });
+    // Logged when the circuit opens and when it closes again; the half-open trials in between (one
+    // every few seconds while the dependency stays down) are not.
+    let open = false;
     breaker.onStateChange((state) => {
-      const level = state === CircuitState.Open ? 'warn' : 'info';
-      log?.[level]({ state: STATE_NAMES[state] }, `circuit ${STATE_NAMES[state]}`);
+      if (state === CircuitState.Open && !open) {
+        open = true;
+        log?.warn({ state: 'open' }, 'circuit open: calls fail fast');
+      } else if (state === CircuitState.Closed && open) {
+        open = false;
+        log?.info({ state: 'closed' }, 'circuit closed: dependency healthy again');
+      }
     });
     return breaker;
   }

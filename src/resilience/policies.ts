@@ -18,7 +18,17 @@ import type { BreakerRegistry } from './breakers';
 // The resilience policies of Rollcall (cockatiel 3: cockatiel 4 needs Node 22). Each is named for
 // what it guards. Breakers are registered by name so /readyz and /metrics can report them.
 
-export type Guard = IPolicy;
+/** A policy as callers use it: `execute(fn)`. */
+export interface Guard {
+  execute<T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T>;
+}
+
+// cockatiel hangs each call's timeout off the caller's signal, or off one shared never-aborted
+// signal when none is given, which collects a listener per concurrent call (MaxListenersExceeded).
+// A fresh signal per call keeps listeners per call.
+const asGuard = (policy: IPolicy): Guard => ({
+  execute: (fn, signal) => policy.execute(fn, signal ?? new AbortController().signal),
+});
 
 /** True for the errors a policy raises itself (timed out, or refused by an open circuit). */
 export const isPolicyRefusal = (error: unknown) =>
@@ -46,7 +56,7 @@ export function redisCallGuard(name: string, breakers: BreakerRegistry, options:
       halfOpenAfter: options.halfOpenAfterMs ?? 2_000,
     }),
   );
-  return wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+  return asGuard(wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive)));
 }
 
 // PostgreSQL errors for which the statement never ran: the connection was refused or is being
@@ -111,15 +121,17 @@ export function databaseConnectGuard(breakers: BreakerRegistry, options: Databas
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
     },
   );
-  return wrap(timeout(options.budgetMs, TimeoutStrategy.Cooperative), retrying, breaker);
+  return asGuard(wrap(timeout(options.budgetMs, TimeoutStrategy.Cooperative), retrying, breaker));
 }
 
 /** Retries a whole unit of database work (a transaction) on transient errors only. */
 export function databaseWriteRetry(attempts = 3): Guard {
-  return retry(handleWhen(isTransientDatabaseError), {
-    maxAttempts: Math.max(0, attempts - 1),
-    backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2_000 }),
-  });
+  return asGuard(
+    retry(handleWhen(isTransientDatabaseError), {
+      maxAttempts: Math.max(0, attempts - 1),
+      backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2_000 }),
+    }),
+  );
 }
 
 export interface InferenceGuardOptions {
@@ -141,7 +153,7 @@ export function inferenceGuard(breakers: BreakerRegistry, options: InferenceGuar
       },
     ),
   );
-  return wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+  return asGuard(wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive)));
 }
 
 export interface DeliveryGuardOptions {
@@ -176,5 +188,5 @@ export function deliveryGuard(name: string, breakers: BreakerRegistry, options: 
       }),
     },
   );
-  return wrap(retrying, breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive));
+  return asGuard(wrap(retrying, breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive)));
 }
