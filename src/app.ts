@@ -17,9 +17,14 @@ import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
 import { instrumentCache, instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
 import { createPubSub, Topic } from './pubsub';
+import { closeRedis, connectRedis, createRedisClient, type RedisRole } from './redis/client';
 import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AttendanceRepository } from './repositories/attendance.repository';
 import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
+import { BreakerRegistry } from './resilience/breakers';
+import { guardInference, isInferenceUnavailable } from './resilience/guarded-inference';
+import { inferenceGuard, redisCallGuard, type Guard } from './resilience/policies';
+import { withLocalFallback } from './resilience/rate-limit-fallback';
 import {
   AlertResolver,
   AnalyticsResolver,
@@ -80,14 +85,57 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const log = logger.child({ module: 'app' });
 
+  // Circuit breakers of every guarded dependency, reported by /readyz and /metrics.
+  const breakers = new BreakerRegistry(logger);
   const db = await openDatabase({
     url: env.DATABASE_URL,
     pgliteDataDir: env.PGLITE_DATA_DIR.startsWith('memory://')
       ? env.PGLITE_DATA_DIR
       : path.resolve(env.PGLITE_DATA_DIR),
     runMigrations: env.RUN_MIGRATIONS,
+    timeouts: {
+      connectMs: env.DB_CONNECT_TIMEOUT_MS,
+      connectRetryMs: env.DB_CONNECT_RETRY_MS,
+      statementMs: env.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    breakers,
   });
-  const pubsub = await createPubSub(env.REDIS_URL);
+  // Every Redis client comes from src/redis/client.ts; caches and rate limits share one.
+  const redisClient = (name: string, role: RedisRole) =>
+    createRedisClient(env.REDIS_URL!, {
+      name,
+      role,
+      logger,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    });
+  const redisCommands = env.REDIS_URL ? redisClient('commands', 'command') : undefined;
+  if (redisCommands && !(await connectRedis(redisCommands, 5_000))) {
+    log.warn('Redis unreachable at start: running degraded (database reads, local rate limits)');
+  }
+  const pubsub = await createPubSub(
+    env.REDIS_URL
+      ? {
+          publisher: redisClient('publisher', 'publisher'),
+          subscriber: redisClient('subscriber', 'subscriber'),
+        }
+      : undefined,
+    logger,
+  );
+  const redisGuards: Guard[] = [];
+  const redisGuard = (name: string) => {
+    const guard = redisCallGuard(name, breakers, { timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS + 250 });
+    redisGuards.push(guard);
+    return guard;
+  };
+  // The readiness probe's PING also runs through each Redis guard: with no traffic, an open circuit
+  // would otherwise never get the trial call that closes it once Redis is back.
+  const redisProbe = redisCommands && {
+    ping: async () => {
+      await redisCommands.ping();
+      await Promise.allSettled(redisGuards.map((g) => g.execute(() => redisCommands.ping())));
+    },
+  };
   // Metrics of this instance (issue #6); the services see an instrumented cache and engine.
   const metrics = new Metrics({
     instanceId: env.INSTANCE_ID,
@@ -95,7 +143,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     token: env.METRICS_TOKEN,
     engine: () => rawEngine,
   });
-  const cache = instrumentCache(await createCache(env.REDIS_URL), metrics);
+  breakers.registerMetrics(metrics.registry);
+  const cache = instrumentCache(createCache(redisCommands, redisGuard('redis-cache'), logger), metrics);
   const storage = new FileStorage(path.resolve(env.STORAGE_DIR));
   await storage.init();
   const ownsEngine = !options.engine;
@@ -110,7 +159,11 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
       tileSize: env.INFERENCE_TILE_SIZE,
     });
-  const engine = instrumentEngine(rawEngine, metrics);
+  // The guard sits outside the instrumentation: its own refusals are not counted as worker crashes.
+  const engine = guardInference(
+    instrumentEngine(rawEngine, metrics),
+    inferenceGuard(breakers, { timeoutMs: env.INFERENCE_TIMEOUT_MS, isUnavailable: isInferenceUnavailable }),
+  );
   await engine.ready();
 
   const ds = db.dataSource;
@@ -121,10 +174,18 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     env.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
     env.ACCESS_TOKEN_TTL_SECONDS,
   );
-  const limiters = await createRateLimiters(
-    { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE, loginsPerMinute: env.LOGIN_ATTEMPTS_PER_MINUTE },
-    env.REDIS_URL,
-  );
+  const limits = {
+    requestsPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    loginsPerMinute: env.LOGIN_ATTEMPTS_PER_MINUTE,
+  };
+  const limiters = redisCommands
+    ? withLocalFallback(
+        await createRateLimiters(limits, redisCommands),
+        await createRateLimiters(limits),
+        redisGuard('redis-rate-limit'),
+        logger,
+      )
+    : await createRateLimiters(limits);
   const audit = new AuditService(ds);
   const courses = new CourseService(ds);
   const apiKeys = new ApiKeyService(
@@ -177,6 +238,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     metrics,
     pubsub,
     logger,
+    breakers,
   });
 
   const resolvers = new Map<unknown, unknown>([
@@ -236,7 +298,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       },
       health: createReadiness({
         dataSource: ds,
-        cache: env.REDIS_URL ? cache : undefined,
+        redis: redisProbe,
+        breakers,
+        eventBacklog: pubsub.backlog ? () => pubsub.backlog!() : undefined,
         engine,
         recentWorkerFailures: () => metrics.workerFailures(),
         crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
@@ -296,6 +360,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       await pubsub.close();
       await cache.close();
       await limiters.close();
+      if (redisCommands) {
+        await closeRedis(redisCommands);
+      }
       if (ownsEngine) {
         await engine.close();
       }

@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { AppPubSub } from '../pubsub/topics';
 import type { AnalyticsRepository } from '../repositories/analytics.repository';
+import type { BreakerRegistry } from '../resilience/breakers';
 import { AlertService } from './alert.service';
 import { LocalLeadership, RedisLeadership } from './leader';
 import { AlertNotifier } from './notifier';
@@ -18,6 +19,7 @@ export interface AlertDeps {
   metrics: Metrics;
   pubsub: AppPubSub;
   logger: Logger;
+  breakers?: BreakerRegistry;
 }
 
 /** Alerting as configured: one evaluator at a time (a Redis lease when REDIS_URL is set), webhooks and e-mail. */
@@ -42,6 +44,7 @@ export async function createAlertService(env: Env, deps: AlertDeps): Promise<Ale
       backoffMs: env.ALERT_DELIVERY_BACKOFF_MS,
     },
     deps.logger,
+    deps.breakers,
   );
   return new AlertService(
     deps.dataSource,

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger';
+import { closeRedis, connectRedis, createRedisClient } from '../redis/client';
 
 /** Who evaluates and delivers alerts: exactly one instance at a time. */
 export interface Leadership {
@@ -65,8 +66,9 @@ export class RedisLeadership implements Leadership {
     logger: Logger,
     key = 'rollcall:alerts:leader',
   ): Promise<RedisLeadership> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
+    const redis = createRedisClient(url, { name: 'alerts-leader', role: 'command', logger });
+    // Unreachable Redis at start: nobody leads until it answers (acquire() fails and retries).
+    await connectRedis(redis, 5_000);
     return new RedisLeadership(redis, key, owner, ttlMs, logger);
   }
 
@@ -82,7 +84,11 @@ export class RedisLeadership implements Leadership {
       this.leading = won;
       return won;
     } catch (error) {
-      this.log.warn({ err: error }, 'leader lease unavailable');
+      // Message only: while Redis is down this repeats every round, and the stack says nothing new.
+      this.log.warn(
+        { error: error instanceof Error ? error.message : String(error) },
+        'leader lease unavailable',
+      );
       this.leading = false;
       return false;
     }
@@ -99,6 +105,6 @@ export class RedisLeadership implements Leadership {
 
   async close(): Promise<void> {
     await this.release();
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

@@ -2,6 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from '../observability/logger';
 import type { AlertChangedPayload } from '../pubsub/topics';
+import { BreakerRegistry } from '../resilience/breakers';
+import { deliveryGuard, isPolicyRefusal, type Guard } from '../resilience/policies';
 
 export const SIGNATURE_HEADER = 'X-Rollcall-Signature';
 
@@ -28,18 +30,22 @@ export interface AlertNotification {
 }
 
 /**
- * Delivers alert changes to webhooks (signed) and by e-mail. Each delivery is retried with
- * exponential backoff; failures are logged, never thrown: a broken receiver must not hurt the app.
+ * Delivers alert changes to webhooks (signed) and by e-mail. Each delivery runs under a cockatiel
+ * guard (src/resilience/policies.ts: retries with doubling backoff, a timeout per attempt, a breaker
+ * per channel); failures are logged, never thrown: a broken receiver must not hurt the app.
  */
 export class AlertNotifier {
   private readonly log: Logger;
   private readonly mailer: Transporter | null;
   private readonly pending = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  private readonly guards = new Map<string, Guard>();
 
   constructor(
     private readonly config: NotifierConfig,
     logger: Logger,
+    /** Where the per-channel breakers are reported (/readyz, /metrics). */
+    private readonly breakers: BreakerRegistry = new BreakerRegistry(),
   ) {
     this.log = logger.child({ module: AlertNotifier.name });
     this.mailer = config.smtpUrl && config.emailTo.length > 0 ? createTransport(config.smtpUrl) : null;
@@ -86,26 +92,47 @@ export class AlertNotifier {
     }
   }
 
+  /** One guard per channel: its breaker opens for a receiver that keeps failing, not for all. */
+  private guardFor(channel: string): Guard {
+    let guard = this.guards.get(channel);
+    if (!guard) {
+      guard = deliveryGuard(`alert-delivery:${channel}`, this.breakers, {
+        attempts: this.config.attempts,
+        backoffMs: this.config.backoffMs,
+        timeoutMs: this.config.timeoutMs ?? 10_000,
+      });
+      this.guards.set(channel, guard);
+    }
+    return guard;
+  }
+
   private async withRetries(
     channel: string,
     alert: AlertChangedPayload,
     send: () => Promise<void>,
   ): Promise<void> {
-    for (let attempt = 1; attempt <= this.config.attempts; attempt++) {
-      try {
-        await send();
-        this.log.debug({ channel, alertId: alert.id, attempt }, 'alert delivered');
-        return;
-      } catch (error) {
-        const last = attempt === this.config.attempts || this.stopping.signal.aborted;
-        this.log.warn(
-          { channel, alertId: alert.id, rule: alert.rule, attempt, err: errorSummary(error) },
-          last ? 'alert delivery failed; giving up' : 'alert delivery failed; retrying',
-        );
-        if (last) {
-          return;
+    let attempt = 0;
+    try {
+      await this.guardFor(channel).execute(async () => {
+        attempt++;
+        try {
+          await send();
+        } catch (error) {
+          const last = attempt >= this.config.attempts;
+          this.log.warn(
+            { channel, alertId: alert.id, rule: alert.rule, attempt, err: errorSummary(error) },
+            last ? 'alert delivery failed; giving up' : 'alert delivery failed; retrying',
+          );
+          throw error;
         }
-        await sleep(this.config.backoffMs * 2 ** (attempt - 1), this.stopping.signal);
+      }, this.stopping.signal);
+      this.log.debug({ channel, alertId: alert.id, attempt }, 'alert delivered');
+    } catch (error) {
+      if (isPolicyRefusal(error) && attempt === 0) {
+        this.log.warn(
+          { channel, alertId: alert.id, rule: alert.rule },
+          'alert not delivered: receiver circuit open',
+        );
       }
     }
   }
@@ -150,24 +177,6 @@ export class AlertNotifier {
       headers: { 'X-Rollcall-Alert': a.id, 'X-Rollcall-Event': notification.event },
     });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 /** Receivers' URLs may carry tokens: only the host is logged. */

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -36,12 +36,12 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<numbe
   }
 }
 
-export async function createRateLimiters(limits: RateLimits, redisUrl?: string): Promise<RateLimiters> {
+export async function createRateLimiters(limits: RateLimits, redisClient?: Redis): Promise<RateLimiters> {
   let redis: Redis | undefined;
   let make: (prefix: string, points: number) => RateLimiterAbstract;
-  if (redisUrl) {
-    const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await client.connect();
+  if (redisClient) {
+    // Built and connected by src/redis/client.ts (command timeout, error listener).
+    const client = redisClient;
     redis = client;
     make = (prefix, points) =>
       new RateLimiterRedis({ storeClient: client, keyPrefix: `rollcall:rl:${prefix}`, points, duration: 60 });

@@ -1,4 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger';
+import { closeRedis } from '../redis/client';
+import type { Guard } from '../resilience/policies';
 
 /** A small key/value cache: in-process for the embedded default, Redis when configured. */
 export interface Cache {
@@ -51,30 +54,53 @@ export class MemoryCache implements Cache {
   }
 }
 
+/**
+ * The Redis cache, guarded: a lookup that fails (Redis down, paused, circuit open) is a miss, so the
+ * caller reads the database; a failed write is dropped. A failed invalidation is remembered and
+ * retried once Redis is back, so no instance reads an entry that should have been deleted.
+ */
 export class RedisCache implements Cache {
-  private constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+  private readonly pendingDeletes = new Set<string>();
 
-  static async connect(url: string, prefix = 'rollcall:cache:'): Promise<RedisCache> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await redis.connect();
-    return new RedisCache(redis, prefix);
+  constructor(
+    private readonly redis: Redis,
+    private readonly guard: Guard,
+    private readonly prefix = 'rollcall:cache:',
+    private readonly log?: Logger,
+  ) {
+    redis.on('ready', () => void this.flushDeletes());
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.redis.get(this.prefix + key);
-    return raw === null ? undefined : (JSON.parse(raw) as T);
+    if (this.pendingDeletes.has(key)) {
+      return undefined;
+    }
+    try {
+      const raw = await this.guard.execute(() => this.redis.get(this.prefix + key));
+      return raw === null ? undefined : (JSON.parse(raw) as T);
+    } catch {
+      return undefined;
+    }
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', Math.max(1, ttlSeconds));
+    if (this.pendingDeletes.has(key)) {
+      return; // an older copy may still sit in Redis; do not refresh it before it is deleted
+    }
+    await this.guard
+      .execute(() => this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', Math.max(1, ttlSeconds)))
+      .catch(() => undefined);
   }
 
   async delete(...keys: string[]): Promise<void> {
-    if (keys.length > 0) {
-      await this.redis.del(...keys.map((k) => this.prefix + k));
+    if (keys.length === 0) {
+      return;
+    }
+    try {
+      await this.guard.execute(() => this.redis.del(...keys.map((k) => this.prefix + k)));
+    } catch {
+      keys.forEach((k) => this.pendingDeletes.add(k));
+      this.log?.warn({ keys: keys.length }, 'cache invalidation deferred until Redis is back');
     }
   }
 
@@ -83,10 +109,32 @@ export class RedisCache implements Cache {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    await closeRedis(this.redis);
+  }
+
+  /** Invalidations still owed to Redis (readiness, tests). */
+  get deferredDeletes(): number {
+    return this.pendingDeletes.size;
+  }
+
+  private async flushDeletes(): Promise<void> {
+    const keys = [...this.pendingDeletes];
+    if (keys.length === 0) {
+      return;
+    }
+    try {
+      await this.redis.del(...keys.map((k) => this.prefix + k));
+      keys.forEach((k) => this.pendingDeletes.delete(k));
+      this.log?.info({ keys: keys.length }, 'deferred cache invalidations applied');
+    } catch {
+      // still unreachable: the next 'ready' retries
+    }
   }
 }
 
-export function createCache(redisUrl: string | undefined): Promise<Cache> {
-  return redisUrl ? RedisCache.connect(redisUrl) : Promise.resolve(new MemoryCache());
+/** In-process for the embedded default; Redis (guarded, with fallback to the caller's database read) when given a client. */
+export function createCache(redis?: Redis, guard?: Guard, logger?: Logger): Cache {
+  return redis && guard
+    ? new RedisCache(redis, guard, undefined, logger?.child({ module: 'cache' }))
+    : new MemoryCache();
 }

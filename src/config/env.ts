@@ -82,6 +82,12 @@ const schema = z.object({
   ALERT_EMAIL_FROM: z.string().default('Rollcall alerts <alerts@rollcall.invalid>'),
   ALERT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   ALERT_DELIVERY_BACKOFF_MS: int(1_000),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).default(1_000),
+  DB_CONNECT_TIMEOUT_MS: int(5_000),
+  DB_CONNECT_RETRY_MS: int(30_000),
+  DB_STATEMENT_TIMEOUT_MS: int(30_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000),
+  INFERENCE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
 });
 
 /** Rules across variables, checked after each variable is valid on its own. */
@@ -169,6 +175,15 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   ALERT_EMAIL_FROM: 'sender of alert e-mail',
   ALERT_DELIVERY_ATTEMPTS: 'attempts per alert delivery (webhook or e-mail) before giving up',
   ALERT_DELIVERY_BACKOFF_MS: 'delay before the first retry of a failed delivery; doubles each time',
+  REDIS_COMMAND_TIMEOUT_MS:
+    'a Redis command unanswered after this fails (cache lookups then read the database; a paused Redis never hangs requests)',
+  DB_CONNECT_TIMEOUT_MS: 'PostgreSQL: one connection attempt gives up after this (0 = never)',
+  DB_CONNECT_RETRY_MS:
+    'PostgreSQL: how long a request or job keeps retrying to connect while the server is unreachable (restart, failover)',
+  DB_STATEMENT_TIMEOUT_MS: 'PostgreSQL statement_timeout (0 = none)',
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'PostgreSQL idle_in_transaction_session_timeout (0 = none)',
+  INFERENCE_TIMEOUT_MS:
+    "one photo's analysis (queueing in the pool included) fails after this; repeated failures open the inference breaker",
 };
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {

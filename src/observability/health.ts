@@ -1,16 +1,27 @@
 import type { DataSource } from 'typeorm';
-import type { Cache } from '../cache/cache';
 import type { InferenceEngine } from '../inference/types';
+import type { BreakerRegistry, BreakerState } from '../resilience/breakers';
 
 export interface Readiness {
+  /** May this instance take traffic: false only when a dependency everything needs is down. */
   ok: boolean;
+  /** ready: all well; degraded: serving with fallbacks (e.g. Redis down); unavailable: not serving. */
+  status: 'ready' | 'degraded' | 'unavailable';
+  /** database / inference: ok | down | timeout (| crash-loop); redis: ok | degraded | down. */
   checks: Record<string, string>;
+  /** Every circuit breaker by name: closed | open | half-open | isolated. */
+  breakers: Record<string, BreakerState>;
+  /** Live events waiting for Redis, and dropped from a full buffer. */
+  events?: { buffered: number; dropped: number };
 }
 
 export interface ReadinessDeps {
   dataSource: DataSource;
-  /** Checked only when it is Redis: the in-process cache cannot be down. */
-  cache?: Cache;
+  /** The Redis command client, when REDIS_URL is set (the in-process stand-ins cannot be down). */
+  redis?: { ping(): Promise<unknown> };
+  breakers?: BreakerRegistry;
+  /** Buffered and dropped live events (src/pubsub with Redis). */
+  eventBacklog?: () => { buffered: number; dropped: number };
   engine: InferenceEngine;
   /** Inference failures in the recent window; at or above `crashLoopAt` the pool is not ready. */
   recentWorkerFailures?: () => number;
@@ -18,9 +29,14 @@ export interface ReadinessDeps {
   timeoutMs?: number;
 }
 
+// Breakers whose dependency has a fallback: open means degraded, not unavailable.
+const DEGRADING = /^(redis-|alert-delivery:)/;
+
 /**
- * Readiness: may this instance take traffic now? Each dependency is really exercised (SELECT 1,
- * PING) under a timeout, so a hung connection reads as down instead of hanging the probe.
+ * Readiness: may this instance take traffic now, and how well? Each dependency is really exercised
+ * (SELECT 1, PING) under a timeout, so a hung connection reads as down instead of hanging the probe.
+ * Redis down is `degraded`, not unready: caches read the database, rate limits count locally and
+ * events are buffered, so pulling every replica out of the load balancer would only make it worse.
  */
 export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
   const timeoutMs = deps.timeoutMs ?? 2_000;
@@ -45,11 +61,19 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
     const checks: Record<string, string> = {};
     const [database, redis] = await Promise.all([
       within(() => deps.dataSource.query('SELECT 1')),
-      deps.cache ? within(() => deps.cache!.ping()) : Promise.resolve(undefined),
+      deps.redis ? within(() => deps.redis!.ping()) : Promise.resolve(undefined),
     ]);
     checks.database = database;
+    const breakers = deps.breakers?.states() ?? {};
+    const events = deps.eventBacklog?.();
     if (redis !== undefined) {
-      checks.redis = redis;
+      const redisBreakers = Object.entries(breakers).filter(([name]) => name.startsWith('redis-'));
+      checks.redis =
+        redis !== 'ok'
+          ? 'down'
+          : redisBreakers.some(([, state]) => state !== 'closed') || (events?.buffered ?? 0) > 0
+            ? 'degraded' // answering again, but fallbacks are still in use or events still queued
+            : 'ok';
     }
     const stats = deps.engine.stats();
     const failures = deps.recentWorkerFailures?.() ?? 0;
@@ -58,7 +82,20 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
         ? 'down'
         : deps.crashLoopAt !== undefined && failures >= deps.crashLoopAt
           ? 'crash-loop'
-          : 'ok';
-    return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
+          : breakers.inference === 'open'
+            ? 'down'
+            : 'ok';
+    const essential = Object.entries(checks).filter(([name]) => name !== 'redis');
+    const ok = essential.every(([, c]) => c === 'ok') && breakers.postgres !== 'open';
+    const degraded =
+      (checks.redis !== undefined && checks.redis !== 'ok') ||
+      Object.entries(breakers).some(([name, state]) => DEGRADING.test(name) && state !== 'closed');
+    return {
+      ok,
+      status: !ok ? 'unavailable' : degraded ? 'degraded' : 'ready',
+      checks,
+      breakers,
+      ...(events ? { events } : {}),
+    };
   };
 }

@@ -92,7 +92,10 @@ export interface TopicPayloads {
 export interface AppPubSub {
   publish(routingKey: string, ...args: unknown[]): void;
   subscribe(routingKey: string, dynamicId?: unknown): AsyncIterable<unknown>;
+  /** Resolves once the event is handed over (buffered when Redis is unreachable): never waits for Redis. */
   emit<T extends Topic>(topic: T, scopeId: string, payload: TopicPayloads[T]): Promise<void>;
+  /** Events waiting for Redis and events dropped from a full buffer (absent in-process). */
+  backlog?(): { buffered: number; dropped: number };
   close(): Promise<void>;
 }
 
