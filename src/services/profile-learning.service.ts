@@ -119,7 +119,9 @@ export class ProfileLearningService {
 
   /**
    * Removes what a face taught a profile (undo of a wrong confirmation or mark): the sample, its
-   * embeddings (cascade), its files, and the cached rosters that held it. Returns whether one existed.
+   * embeddings (cascade), its files, and the cached rosters that held it. Automatic samples the
+   * student learned after it go too: they were accepted against a profile that held the wrong face,
+   * so any of them may be its effect. Returns whether a sample existed.
    */
   async undoLearning(photoFaceId: string): Promise<boolean> {
     const repo = this.dataSource.getRepository(FaceSample);
@@ -127,10 +129,25 @@ export class ProfileLearningService {
     if (!sample) {
       return false;
     }
-    await repo.delete({ id: sample.id });
-    await this.storage.delete([sample.thumbnailKey, ...(sample.sourceKey ? [sample.sourceKey] : [])]);
+    const tainted = await repo
+      .createQueryBuilder('s')
+      .where('s.student_id = :studentId AND s.source = :learned AND s.created_at >= :since AND s.id <> :id', {
+        studentId: sample.studentId,
+        learned: FaceSampleSource.LEARNED,
+        since: sample.createdAt,
+        id: sample.id,
+      })
+      .getMany();
+    const removed = [sample, ...tainted];
+    await repo.delete(removed.map((s) => s.id));
+    await this.storage.delete(
+      removed.flatMap((s) => (s.sourceKey ? [s.thumbnailKey, s.sourceKey] : [s.thumbnailKey])),
+    );
     await this.roster.invalidateForStudents([sample.studentId]);
-    this.log.info({ studentId: sample.studentId, photoFaceId }, 'learned face removed');
+    this.log.info(
+      { studentId: sample.studentId, photoFaceId, samples: removed.length },
+      'learned faces removed',
+    );
     return true;
   }
 
