@@ -166,7 +166,7 @@ describe('profiles across models (issue 10)', () => {
     for (const s of samples) {
       expect(s.sourceKey).toBeTruthy();
       const crop = await sharp(await storage.get(s.sourceKey!)).metadata();
-      const faceInCrop = Math.min(crop.width!, crop.height!) / 2; // the crop is 2x the face box
+      const faceInCrop = Math.min(crop.width, crop.height) / 2; // the crop is 2x the face box
       expect(faceInCrop).toBeGreaterThanOrEqual(Math.min(s.box.width, s.box.height, 192) - 2);
       expect(faceInCrop).toBeGreaterThan(128 / 1.4);
     }
@@ -348,7 +348,7 @@ describe('profiles across models (issue 10)', () => {
     const sut = new ReembedService(app.dataSource, app.engine, repo, storage, roster, createLogger('warn'));
     await sut.handle(
       { model, batchSize: 1 },
-      { id: 'test', attempt: 1, progress: async (p) => void reported.push(p) },
+      { id: 'test', attempt: 1, progress: (p) => Promise.resolve(void reported.push(p)) },
     );
     expect(reported.at(-1)).toBe(1);
     expect(await sut.countMissing(model)).toBe(0);
