@@ -110,7 +110,7 @@ export class EnrollmentService {
               box: roundBox(face.box),
               quality: face.quality.score,
               detectionScore: face.detectionScore,
-              embedding: face.descriptor,
+              embedding: face.embeddings[this.engine.model] ?? [],
               model: this.engine.model,
             }),
           ),

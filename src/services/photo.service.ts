@@ -368,9 +368,10 @@ export class PhotoService {
     analysis: ImageAnalysis,
     { session, roster }: { session: AttendanceSession; roster: RosterEntry[] },
   ): Promise<AttendanceRecord[]> {
+    // Storage still keeps one embedding per sample (the reference model's), so the roster has that model only.
     const matches = matchFaces(
-      analysis.faces.map((f) => ({ descriptor: f.descriptor, quality: f.quality.score })),
-      roster,
+      analysis.faces.map((f) => ({ embeddings: f.embeddings, quality: f.quality.score })),
+      roster.map((r) => ({ studentId: r.studentId, embeddings: { [analysis.model]: r.descriptors } })),
       this.policy(),
     );
     const keys = await Promise.all(analysis.faces.map((f) => this.storage.put('faces', f.thumbnail)));
@@ -392,7 +393,7 @@ export class PhotoService {
             decision,
             reviewStatus: decision === MatchDecision.ACCEPT ? ReviewStatus.NONE : ReviewStatus.PENDING,
             thumbnailKey: keys[match.faceIndex]!,
-            embedding: face.descriptor,
+            embedding: face.embeddings[analysis.model] ?? [],
             model: analysis.model,
           });
         });
