@@ -249,7 +249,7 @@ export class EnrollmentService {
         },
       );
     }
-    return { face: largest, embeddings: faceEmbeddings(largest, analysis) };
+    return { face: largest, embeddings: faceEmbeddings(largest) };
   }
 }
 

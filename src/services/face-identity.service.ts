@@ -24,7 +24,7 @@ export interface FaceVerification {
   faceId: string;
   studentId: string;
   confidence: number;
-  /** Whether the confidence reaches the accept threshold of the policy. */
+  /** Whether the confidence reaches the verification threshold of the models used. */
   match: boolean;
   models: string[];
 }
@@ -54,7 +54,7 @@ export class FaceIdentityService {
 
   /**
    * Unresolved faces of a course's sessions (unknown, or doubtful and not yet reviewed), grouped by
-   * DBSCAN: two faces are neighbours when the calibrated matcher would accept one as the other,
+   * DBSCAN: two faces are neighbours when 1:1 verification (calibrated, fused) says they are one person,
    * never when they come from the same photo. Largest groups first; lone faces are left out.
    */
   async unknownClusters(viewer: Viewer, courseId: string, minFaces = 2): Promise<UnknownFaceCluster[]> {
@@ -77,7 +77,6 @@ export class FaceIdentityService {
     const vectors = await this.embeddings.ofPhotoFaces(faces.map((f) => f.id));
     const usable = faces.filter((f) => vectors.has(f.id));
     const policy = this.policy();
-    const accept = policy.calibration.acceptConfidence;
     const labels = dbscan(
       usable.length,
       (a, b) => {
@@ -92,7 +91,8 @@ export class FaceIdentityService {
           embeddings: Object.fromEntries(Object.entries(vb).map(([m, v]) => [m, [v]])),
         };
         const quality = Math.min(fa.quality, fb.quality);
-        return scoreFace({ embeddings: vectors.get(fa.id)!, quality }, profile, policy).confidence >= accept;
+        // Neighbours: the 1:1 verification threshold (of the models both faces have) is met.
+        return scoreFace({ embeddings: vectors.get(fa.id)!, quality }, profile, policy).verified;
       },
       minFaces,
     );
@@ -175,14 +175,12 @@ export class FaceIdentityService {
     const embeddings = (await this.embeddings.ofPhotoFaces([face.id])).get(face.id) ?? {};
     const [profile] = await this.embeddings.profiles([student.id]);
     const policy = this.policy();
-    const { confidence, models } = scoreFace({ embeddings, quality: face.quality }, profile!, policy);
-    return {
-      faceId: face.id,
-      studentId: student.id,
-      confidence,
-      match: models.length > 0 && confidence >= policy.calibration.acceptConfidence,
-      models,
-    };
+    const { confidence, models, verified } = scoreFace(
+      { embeddings, quality: face.quality },
+      profile!,
+      policy,
+    );
+    return { faceId: face.id, studentId: student.id, confidence, match: verified, models };
   }
 }
 

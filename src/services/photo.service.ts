@@ -351,7 +351,7 @@ export class PhotoService {
     analysis: ImageAnalysis,
     { session, roster }: { session: AttendanceSession; roster: RosterEntry[] },
   ): Promise<AttendanceRecord[]> {
-    const embeddings = analysis.faces.map((f) => faceEmbeddings(f, analysis));
+    const embeddings = analysis.faces.map((f) => faceEmbeddings(f));
     const matches = matchFaces(
       analysis.faces.map((f, i) => ({ embeddings: embeddings[i]!, quality: f.quality.score })),
       roster,

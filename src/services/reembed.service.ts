@@ -207,7 +207,7 @@ export class ReembedService {
         Math.hypot(a.box.x + a.box.width / 2 - cx, a.box.y + a.box.height / 2 - cy) -
         Math.hypot(b.box.x + b.box.width / 2 - cx, b.box.y + b.box.height / 2 - cy),
     )[0];
-    const embedding = face ? faceEmbeddings(face, analysis)[model] : undefined;
+    const embedding = face ? faceEmbeddings(face)[model] : undefined;
     if (!embedding) {
       await fail('NO_FACE_DETECTED');
       return;
