@@ -5,6 +5,7 @@ import path from 'node:path';
 import { backend, loadPeople, PIPELINE_CONFIG } from '../scripts/face-set';
 import { writeSection } from '../scripts/readme-section';
 import { euclidean, matchFaces, type RosterProfile } from '../src/inference/matcher';
+import { FACE_API_MODEL } from '../src/inference/models';
 import { analyzeImage } from '../src/inference/pipeline';
 
 // Accuracy on a face set laid out like ../shared/faces: enroll everyone in people/, run every group
@@ -48,16 +49,17 @@ async function main(): Promise<void> {
   }
 
   const people = await loadPeople(DIR);
-  const profiles = new Map<string, number[][]>();
+  const profiles = new Map<string, RosterProfile>();
   for (const p of people) {
     if (p.face) {
-      profiles.set(p.person, [...(profiles.get(p.person) ?? []), p.face.descriptor]);
+      const profile = profiles.get(p.person) ?? { studentId: p.person, embeddings: {} };
+      for (const [m, e] of Object.entries(p.face.embeddings)) {
+        (profile.embeddings[m] ??= []).push(e);
+      }
+      profiles.set(p.person, profile);
     }
   }
-  const roster: RosterProfile[] = [...profiles.entries()].map(([studentId, descriptors]) => ({
-    studentId,
-    descriptors,
-  }));
+  const roster: RosterProfile[] = [...profiles.values()];
 
   const b = await backend();
   const rows: Row[] = [];
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const analysis = await analyzeImage(b, bytes, PIPELINE_CONFIG);
     const matches = matchFaces(
-      analysis.faces.map((f) => ({ descriptor: f.descriptor, quality: f.quality.score })),
+      analysis.faces.map((f) => ({ embeddings: f.embeddings, quality: f.quality.score })),
       roster,
     );
     const ms = performance.now() - t0;
@@ -149,7 +151,7 @@ async function verification(file: string): Promise<string> {
         PIPELINE_CONFIG,
         { maxFaces: 1 },
       );
-      cache.set(rel, a.faces[0]?.descriptor ?? null);
+      cache.set(rel, a.faces[0]?.embeddings[FACE_API_MODEL] ?? null);
     }
     return cache.get(rel)!;
   };

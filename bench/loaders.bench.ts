@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../src/db/data-source';
 import { CourseEnrollment } from '../src/entities/course-enrollment.entity';
 import { Course } from '../src/entities/course.entity';
+import { FaceEmbedding } from '../src/entities/face-embedding.entity';
 import { FaceSample, FaceSampleSource } from '../src/entities/face-sample.entity';
 import { Institution } from '../src/entities/institution.entity';
 import { Student } from '../src/entities/student.entity';
@@ -16,7 +17,7 @@ import { FaceEmbeddingRepository } from '../src/repositories/face-embedding.repo
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 200);
 const FACES_PER_STUDENT = 3;
 const ROUNDS = 20;
-const MODEL = 'bench-model';
+const MODELS = ['bench-model-a', 'bench-model-b'];
 
 async function main(): Promise<void> {
   const db = await openDatabase({
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     });
     ids.push(s.id);
     await ds.getRepository(CourseEnrollment).insert({ courseId: course.id, studentId: s.id });
-    await ds.getRepository(FaceSample).insert(
+    const inserted = await ds.getRepository(FaceSample).insert(
       Array.from({ length: FACES_PER_STUDENT }, () => ({
         studentId: s.id,
         source: FaceSampleSource.ENROLLMENT,
@@ -50,12 +51,17 @@ async function main(): Promise<void> {
         box: { x: 0, y: 0, width: 1, height: 1 },
         quality: 1,
         detectionScore: 1,
-        embedding: Array.from({ length: 128 }, () => Math.random()),
-        model: MODEL,
       })),
     );
+    for (const { id } of inserted.identifiers as { id: string }[]) {
+      for (const model of MODELS) {
+        await ds
+          .getRepository(FaceEmbedding)
+          .insert({ faceSampleId: id, model, embedding: Array.from({ length: 128 }, () => Math.random()) });
+      }
+    }
   }
-  const repo = new FaceEmbeddingRepository(ds);
+  const repo = new FaceEmbeddingRepository(ds, () => MODELS);
 
   const time = async (fn: () => Promise<unknown>) => {
     await fn(); // warm-up
@@ -65,13 +71,11 @@ async function main(): Promise<void> {
     }
     return (performance.now() - t0) / ROUNDS;
   };
-  const nPlusOne = await time(() => Promise.all(ids.map((id) => repo.byStudents([id], MODEL))));
-  const batched = await time(() =>
-    createLoaders(ds, repo).embeddings.loadMany(ids.map((id) => `${MODEL}:${id}`)),
-  );
+  const nPlusOne = await time(() => Promise.all(ids.map((id) => repo.profiles([id]))));
+  const batched = await time(() => createLoaders(ds, repo).embeddings.loadMany(ids));
 
   process.stdout.write(
-    `roster of ${STUDENTS} students x ${FACES_PER_STUDENT} faces on ${db.kind}\n` +
+    `roster of ${STUDENTS} students x ${FACES_PER_STUDENT} faces x ${MODELS.length} models on ${db.kind}\n` +
       `  N+1 queries (baseline): ${nPlusOne.toFixed(1)} ms\n` +
       `  DataLoader batch:       ${batched.toFixed(1)} ms\n` +
       `  speed-up:               ${(nPlusOne / batched).toFixed(1)}x\n`,

@@ -3,136 +3,197 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   expectedCalibrationError,
-  fitCalibration,
-  MARGIN_CAP,
-  predict,
+  fitFusion,
+  fuse,
+  nonEmptySubsets,
+  subsetKey,
   thresholdAtFar,
-  type CalibrationModel,
-  type Sample,
+  type FusionCalibration,
+  type LabelledPair,
+  type SubsetCalibration,
 } from '../src/inference/calibration';
-import { profileDistance } from '../src/inference/matcher';
+import { KNOWN_MODELS } from '../src/inference/models';
 import { loadPeople, type PersonPhoto } from './face-set';
+import { matchEvents, restrict, shuffled, verifyView, type EventGroup } from './match-events';
 
-// Fits the confidence calibration on the single-person photos (never on the group photos, which are
-// the evaluation set), checks it on identities it was not fitted on, and writes models/calibration.json.
+// Fits the calibrated fusion on the single-person photos (never on the group photos, which are the
+// evaluation set), checks it on identities it was not fitted on, and writes models/calibration.json.
+//   npm run calibrate [-- FACES_DIR]
 //
-// A match event asks: "the nearest enrolled student is X; is the face really X?" For each photo we
-// make two events: the person enrolled from their OTHER photos among everyone else (usually a right
-// match), and the person left out of the roster (a stranger: any match is wrong).
+// Held-out check: the identities are split in two halves, SPLITS times with different seeds; each
+// half is fitted and the other half scored, so every held-out prediction comes from a fit that never
+// saw that person. Thresholds come from those held-out predictions (false-accept rates measured on
+// people the fit did not see); the shipped weights are then fitted on every identity.
 
 const FACES = process.argv[2] ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
+/** Accept: at most this share of wrong first choices (strangers and confusions) marked. */
 const TARGET_FAR = 0.01;
+/** Review: propose a face unless it is less likely than the best 20% of wrong first choices. */
+const REVIEW_FAR = 0.2;
+/** verifyFace: at most this share of impostor pairs called "same person". */
+const VERIFY_FAR = 0.01;
+const SPLITS = 10;
 
-function events(photos: PersonPhoto[], identities: Set<string>): Sample[] {
-  const usable = photos.filter((p) => p.face && identities.has(p.person));
-  const samples: Sample[] = [];
-  for (const probe of usable) {
-    const profiles = new Map<string, number[][]>();
-    for (const p of usable) {
-      if (p !== probe) {
-        profiles.set(p.person, [...(profiles.get(p.person) ?? []), p.face!.descriptor]);
+interface Scored {
+  confidence: number;
+  label: number;
+}
+
+interface HeldOut {
+  decisions: Scored[];
+  verify: Scored[];
+  splitEce: number[];
+}
+
+/** The matcher's choice in each situation: the most confident pair, scored with `cal` on `models` only. */
+function decisions(cal: FusionCalibration, groups: EventGroup[], models: string[]): Scored[] {
+  return groups.map((g) => {
+    let best: Scored = { confidence: 0, label: 0 };
+    for (const p of g.pairs) {
+      const confidence = fuse(cal, restrict(p, models).evidence, 'match').confidence;
+      if (confidence > best.confidence) {
+        best = { confidence, label: p.label };
       }
     }
-    const ranked = [...profiles.entries()]
-      .map(([person, descriptors]) => ({ person, d: profileDistance(probe.face!.descriptor, descriptors) }))
-      .sort((a, b) => a.d - b.d);
-    // Quality is a gate in the matcher, not a calibration feature: on these photos it carried no
-    // signal (a fitted weight came out negative, which would reward poor faces).
-    const quality = 0;
-    const event = (list: typeof ranked) => {
-      const [best, second] = list;
-      if (!best) {
-        return;
-      }
-      samples.push({
-        evidence: { distance: best.d, margin: second ? second.d - best.d : MARGIN_CAP, quality },
-        label: best.person === probe.person ? 1 : 0,
-      });
-    };
-    if (ranked.some((r) => r.person === probe.person)) {
-      event(ranked);
-    }
-    event(ranked.filter((r) => r.person !== probe.person));
+    return best;
+  });
+}
+
+const flatten = (groups: EventGroup[]): LabelledPair[] => groups.flatMap((g) => g.pairs);
+
+/** A calibration usable by fuse() before thresholds exist. */
+function provisional(fitted: ReturnType<typeof fitFusion>): FusionCalibration {
+  const subsets: Record<string, SubsetCalibration> = {};
+  for (const [key, s] of Object.entries(fitted.subsets)) {
+    subsets[key] = { ...s, acceptConfidence: 1, reviewConfidence: 1, verifyConfidence: 1 };
   }
-  return samples;
-}
-
-function rates(model: CalibrationModel, samples: Sample[]) {
-  const preds = samples.map((s) => predict(model, s.evidence));
-  const pos = samples.filter((s) => s.label === 1).length;
-  const neg = samples.length - pos;
-  const accepted = (label: number) =>
-    samples.filter((s, i) => s.label === label && preds[i]! >= model.acceptConfidence).length;
-  return {
-    events: samples.length,
-    positives: pos,
-    negatives: neg,
-    ece: expectedCalibrationError(
-      preds,
-      samples.map((s) => s.label),
-    ),
-    tar: pos ? accepted(1) / pos : 0,
-    far: neg ? accepted(0) / neg : 0,
-    falseAccepts: accepted(0),
-  };
-}
-
-function choose(samples: Sample[], fitted: Pick<CalibrationModel, 'bias' | 'weights'>): CalibrationModel {
-  const base: CalibrationModel = {
-    ...fitted,
-    acceptConfidence: 0.5,
-    reviewConfidence: 0.2,
-    maxMargin: MARGIN_CAP,
-  };
-  const negatives = samples.filter((s) => s.label === 0).map((s) => predict(base, s.evidence));
-  // Accept only above every stranger event but the allowed 1%, and never below an even chance.
-  const accept = Math.max(0.5, thresholdAtFar(negatives, TARGET_FAR));
-  // Review catches anything with a real chance of being right: a teacher's click is cheap, a miss is not.
-  return { ...base, acceptConfidence: round(accept), reviewConfidence: 0.05 };
+  return { perModel: fitted.perModel, subsets };
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
+const roundModel = (m: { bias: number; weights: number[] }) => ({
+  bias: round(m.bias),
+  weights: m.weights.map(round),
+});
 
-async function main(): Promise<void> {
-  const photos = await loadPeople(FACES);
+function summary(scored: Scored[], threshold: number) {
+  const pos = scored.filter((s) => s.label === 1);
+  const neg = scored.filter((s) => s.label === 0);
+  return {
+    events: scored.length,
+    right: pos.length,
+    wrong: neg.length,
+    acceptedRight: round(pos.filter((s) => s.confidence >= threshold).length / Math.max(1, pos.length)),
+    acceptedWrong: round(neg.filter((s) => s.confidence >= threshold).length / Math.max(1, neg.length)),
+  };
+}
+
+export async function main(): Promise<void> {
+  const photos: PersonPhoto[] = await loadPeople(FACES);
+  const models = KNOWN_MODELS.filter((m) => photos.some((p) => p.face?.embeddings[m]));
+  const subsets = nonEmptySubsets(models);
   const identities = [...new Set(photos.map((p) => p.person))].sort();
-  // Two folds by identity: calibration is checked on people it has never seen.
-  const foldA = new Set(identities.filter((_, i) => i % 2 === 0));
-  const foldB = new Set(identities.filter((_, i) => i % 2 === 1));
-  const a = events(photos, foldA);
-  const b = events(photos, foldB);
-  const heldOut = [
-    { fit: 'A', test: 'B', ...rates(choose(a, fitCalibration(a)), b) },
-    { fit: 'B', test: 'A', ...rates(choose(b, fitCalibration(b)), a) },
-  ];
-  const all = events(photos, new Set(identities));
-  const model = choose(all, fitCalibration(all));
+
+  const heldOut = new Map<string, HeldOut>(
+    subsets.map((s) => [subsetKey(s), { decisions: [], verify: [], splitEce: [] }]),
+  );
+  for (let split = 0; split < SPLITS / 2; split++) {
+    const order = shuffled(identities, split + 1);
+    const halves = [new Set(order.slice(0, order.length / 2)), new Set(order.slice(order.length / 2))];
+    for (const [fitOn, testOn] of [
+      [halves[0]!, halves[1]!],
+      [halves[1]!, halves[0]!],
+    ] as const) {
+      const fitGroups = matchEvents(photos, fitOn, models);
+      const testGroups = matchEvents(photos, testOn, models);
+      const fitPairs = flatten(fitGroups);
+      const cal = provisional(fitFusion(models, fitPairs, fitPairs.map(verifyView)));
+      for (const subset of subsets) {
+        const h = heldOut.get(subsetKey(subset))!;
+        const d = decisions(cal, testGroups, subset);
+        h.decisions.push(...d);
+        h.splitEce.push(
+          expectedCalibrationError(
+            d.map((x) => x.confidence),
+            d.map((x) => x.label),
+          ),
+        );
+        for (const p of flatten(testGroups)) {
+          const v = verifyView(restrict(p, subset));
+          h.verify.push({ confidence: fuse(cal, v.evidence, 'verify').confidence, label: p.label });
+        }
+      }
+    }
+  }
+
+  const allGroups = matchEvents(photos, new Set(identities), models);
+  const allPairs = flatten(allGroups);
+  const fitted = fitFusion(models, allPairs, allPairs.map(verifyView));
+  const out: FusionCalibration = { perModel: {}, subsets: {} };
+  for (const [m, c] of Object.entries(fitted.perModel)) {
+    out.perModel[m] = { match: roundModel(c.match), verify: roundModel(c.verify) };
+  }
+  const report: Record<string, unknown> = {};
+  for (const subset of subsets) {
+    const key = subsetKey(subset);
+    const h = heldOut.get(key)!;
+    const negatives = h.decisions.filter((d) => d.label === 0).map((d) => d.confidence);
+    // Never below an even chance: a mark must be more likely right than wrong.
+    const accept = Math.max(0.5, thresholdAtFar(negatives, TARGET_FAR));
+    const review = Math.min(accept, Math.max(0.02, thresholdAtFar(negatives, REVIEW_FAR)));
+    const verifyNegatives = h.verify.filter((d) => d.label === 0).map((d) => d.confidence);
+    const verify = Math.max(0.5, thresholdAtFar(verifyNegatives, VERIFY_FAR));
+    out.subsets[key] = {
+      models: subset,
+      match: roundModel(fitted.subsets[key]!.match),
+      verify: roundModel(fitted.subsets[key]!.verify),
+      acceptConfidence: round(accept),
+      reviewConfidence: round(review),
+      verifyConfidence: round(verify),
+    };
+    report[key] = {
+      ece: round(
+        expectedCalibrationError(
+          h.decisions.map((d) => d.confidence),
+          h.decisions.map((d) => d.label),
+        ),
+      ),
+      worstSplitEce: round(Math.max(...h.splitEce)),
+      verifyEce: round(
+        expectedCalibrationError(
+          h.verify.map((d) => d.confidence),
+          h.verify.map((d) => d.label),
+        ),
+      ),
+      atAccept: summary(h.decisions, accept),
+      verifyAtThreshold: summary(h.verify, verify),
+    };
+  }
+
   const file = {
     description:
-      'Confidence calibration for face matches (logistic regression on distance, margin, quality). Generated by scripts/calibrate.ts; do not edit by hand.',
+      'Calibrated fusion of the embedding models: per-model logistic regression on [similarity, margin] (match) and [similarity] (1:1), then per model subset on [model logits..., quality, agreement] (match) and [model logits..., quality] (1:1). Generated by `npm run calibrate` (scripts/calibrate.ts); do not edit by hand.',
     generated: new Date().toISOString().slice(0, 10),
     data: {
       source: 'people/ single-person photos only (group photos are the evaluation set)',
       identities: identities.length,
       photos: photos.length,
       photosWithFace: photos.filter((p) => p.face).length,
-      events: all.length,
+      situations: allGroups.length,
+      pairs: allPairs.length,
+      heldOutSplits: SPLITS,
       targetFalseAcceptRate: TARGET_FAR,
+      reviewFalseAcceptRate: REVIEW_FAR,
+      verifyFalseAcceptRate: VERIFY_FAR,
     },
-    heldOut: heldOut.map((h) => ({ ...h, ece: round(h.ece), tar: round(h.tar), far: round(h.far) })),
-    model: {
-      ...model,
-      bias: round(model.bias),
-      weights: {
-        distance: round(model.weights.distance),
-        margin: round(model.weights.margin),
-        quality: round(model.weights.quality),
-      },
-    },
+    heldOut: report,
+    ...out,
   };
-  const out = path.resolve(__dirname, '..', '..', 'models', 'calibration.json');
-  await writeFile(out, `${JSON.stringify(file, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(file, null, 2)}\nwrote ${out}\n`);
+  const target = path.resolve(__dirname, '..', '..', 'models', 'calibration.json');
+  await writeFile(target, `${JSON.stringify(file, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ data: file.data, heldOut: report }, null, 2)}\nwrote ${target}\n`);
 }
 
-void main();
+if (require.main === module) {
+  void main();
+}

@@ -1,13 +1,16 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadBackend, type LoadedBackend } from '../src/inference/backend';
-import { analyzeImage, loadNets } from '../src/inference/pipeline';
-import type { DetectedFace } from '../src/inference/types';
+import { analyzeImage, loadNets, type PipelineConfig } from '../src/inference/pipeline';
+import type { AnalyzeOptions, DetectedFace, ImageAnalysis } from '../src/inference/types';
 
-// Shared by the calibration script and the accuracy harness: runs the server's own inference
-// pipeline over a face set laid out like ../shared/faces (people/<name>/*.jpg, groups/*.jpg).
+// Shared by the calibration script, the accuracy harness and the inference tests: runs the server's
+// own inference pipeline over a face set laid out like ../shared/faces (people/<name>/*.jpg,
+// groups/*.jpg).
 
-export const PIPELINE_CONFIG = {
+export const PIPELINE_CONFIG: PipelineConfig = {
   maxPixels: 50_000_000,
   maxDimension: 1920,
   minDetectionScore: 0.4,
@@ -21,25 +24,82 @@ export interface PersonPhoto {
 }
 
 let backendPromise: Promise<LoadedBackend> | undefined;
+/** One backend with face-api's nets and every configured embedding model (RECOGNITION_MODELS). */
 export function backend(): Promise<LoadedBackend> {
   backendPromise ??= (async () => {
     const b = await loadBackend((process.env.INFERENCE_BACKEND as 'wasm' | undefined) ?? 'auto');
-    await loadNets(b);
+    await loadNets(b, PIPELINE_CONFIG.models);
     return b;
   })();
   return backendPromise;
 }
 
+/**
+ * Analyses one file. FACE_SET_CACHE=<file.json> keeps the results between runs while iterating on
+ * calibration (keyed by the file's hash and the options); never set in CI or for published numbers.
+ */
+export async function analyzeFile(file: string, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
+  const bytes = await readFile(file);
+  const cache = await openCache();
+  const key = `${createHash('sha256').update(bytes).digest('hex')}:${JSON.stringify(options)}`;
+  const hit = cache?.entries[key];
+  if (hit) {
+    return hit;
+  }
+  const analysis = await analyzeImage(await backend(), bytes, PIPELINE_CONFIG, {
+    thumbnails: false,
+    ...options,
+  });
+  if (cache) {
+    cache.entries[key] = analysis;
+    cache.dirty = true;
+  }
+  return analysis;
+}
+
+interface Cache {
+  entries: Record<string, ImageAnalysis>;
+  dirty: boolean;
+}
+let cachePromise: Promise<Cache | undefined> | undefined;
+function openCache(): Promise<Cache | undefined> {
+  cachePromise ??= (async () => {
+    const file = process.env.FACE_SET_CACHE;
+    if (!file) {
+      return undefined;
+    }
+    const entries = existsSync(file)
+      ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, ImageAnalysis>)
+      : {};
+    return { entries, dirty: false };
+  })();
+  return cachePromise;
+}
+
+/** Writes the analysis cache back (a no-op without FACE_SET_CACHE). */
+export async function saveCache(): Promise<void> {
+  const cache = await openCache();
+  if (cache?.dirty && process.env.FACE_SET_CACHE) {
+    await writeFile(process.env.FACE_SET_CACHE, JSON.stringify(cache.entries));
+    cache.dirty = false;
+  }
+}
+
 /** The largest face of every single-person photo (null where none is found). */
-export async function loadPeople(dir: string): Promise<PersonPhoto[]> {
-  const b = await backend();
+export async function loadPeople(
+  dir: string,
+  only?: (person: string, file: string) => boolean,
+): Promise<PersonPhoto[]> {
   const out: PersonPhoto[] = [];
   for (const person of (await readdir(path.join(dir, 'people'))).sort()) {
     for (const file of (await readdir(path.join(dir, 'people', person))).sort()) {
-      const bytes = await readFile(path.join(dir, 'people', person, file));
-      const analysis = await analyzeImage(b, bytes, PIPELINE_CONFIG, { maxFaces: 1 });
+      if (only && !only(person, file)) {
+        continue;
+      }
+      const analysis = await analyzeFile(path.join(dir, 'people', person, file), { maxFaces: 1 });
       out.push({ person, file, face: analysis.faces[0] ?? null });
     }
   }
+  await saveCache();
   return out;
 }

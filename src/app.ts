@@ -32,10 +32,14 @@ import {
   AttendanceResolver,
   AuthResolver,
   CourseResolver,
+  FaceCandidateResolver,
+  FaceSampleModelsResolver,
   FaceSampleResolver,
   MetricsResolver,
+  PhotoFaceCandidatesResolver,
   PhotoFaceResolver,
   PhotoResolver,
+  ProfileResolver,
   StudentResolver,
 } from './resolvers';
 import { buildAppSchema } from './schema/build-schema';
@@ -48,9 +52,13 @@ import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { CourseService } from './services/course.service';
 import { EnrollmentService } from './services/enrollment.service';
+import { FaceIdentityService } from './services/face-identity.service';
 import { ForecastService } from './services/forecast.service';
+import { engineModels } from './services/inference-contract';
 import { MediaService } from './services/media.service';
 import { PhotoService } from './services/photo.service';
+import { ProfileLearningService } from './services/profile-learning.service';
+import { ReembedService } from './services/reembed.service';
 import { RetentionService } from './services/retention.service';
 import { RosterService } from './services/roster.service';
 import { StudentService } from './services/student.service';
@@ -167,7 +175,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   await engine.ready();
 
   const ds = db.dataSource;
-  const embeddings = new FaceEmbeddingRepository(ds);
+  // The configured models are the ones the engine loaded: a model that failed to load drops out.
+  const models = () => engineModels(engine);
+  const embeddings = new FaceEmbeddingRepository(ds, models);
   const attendanceRepo = new AttendanceRepository();
   // Without AUTH_SECRET (development only: parseEnv refuses production) tokens last one process.
   const signer = new TokenSigner(
@@ -196,20 +206,22 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   const auth = new AuthService(ds, signer, apiKeys, limiters.login, env.REFRESH_TOKEN_TTL_DAYS, logger);
   const media = new MediaService(ds, storage, audit, cache);
   const retention = new RetentionService(ds, storage, audit, env.RETENTION_DAYS, logger);
-  const roster = new RosterService(ds, cache, env.ROSTER_CACHE_TTL_SECONDS);
-  const model = () => engine.model;
-  const students = new StudentService(ds, courses, roster, storage, model, audit, logger);
+  const roster = new RosterService(ds, cache, env.ROSTER_CACHE_TTL_SECONDS, models);
+  const students = new StudentService(ds, courses, roster, storage, audit, logger);
   const enrollment = new EnrollmentService(
     ds,
     students,
     engine,
     roster,
     storage,
-    { maxPhotos: env.MAX_PHOTOS_PER_ENROLLMENT },
+    embeddings,
+    { maxPhotos: env.MAX_PHOTOS_PER_ENROLLMENT, maxPixels: env.MAX_IMAGE_PIXELS },
     audit,
     logger,
   );
   const sessions = new AttendanceService(ds, courses, attendanceRepo, pubsub, env.LATE_AFTER_MINUTES);
+  const learning = new ProfileLearningService(ds, embeddings, roster, storage, env.MAX_IMAGE_PIXELS, logger);
+  const reembed = new ReembedService(ds, engine, embeddings, storage, roster, logger, metrics.registry);
   const photos = new PhotoService(
     ds,
     sessions,
@@ -225,6 +237,16 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     env.MAX_IMAGE_PIXELS,
     logger,
     metrics,
+    learning,
+  );
+  const identity = new FaceIdentityService(
+    ds,
+    courses,
+    sessions,
+    students,
+    embeddings,
+    () => photos,
+    () => DEFAULT_MATCH_POLICY,
   );
   const analyticsRepo = new AnalyticsRepository(ds);
   const analytics = new AnalyticsService(analyticsRepo, courses, {
@@ -253,6 +275,10 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [MetricsResolver, new MetricsResolver(metrics)],
     [AnalyticsResolver, new AnalyticsResolver(analytics, forecasts)],
     [AlertResolver, new AlertResolver(alerts)],
+    [ProfileResolver, new ProfileResolver(identity, reembed)],
+    [PhotoFaceCandidatesResolver, new PhotoFaceCandidatesResolver()],
+    [FaceCandidateResolver, new FaceCandidateResolver()],
+    [FaceSampleModelsResolver, new FaceSampleModelsResolver()],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 
@@ -327,6 +353,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   );
 
   const resumed = await photos.resumePending();
+  // Profiles stored before a model was added are upgraded in the background (issue 10).
+  const reembedding = await reembed.start();
   const metricsPublisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
   alerts.start();
   if (env.RETENTION_DAYS > 0) {
@@ -339,6 +367,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       backend: engine.backend,
       workers: engine.stats().workers,
       resumed,
+      reembedding,
     },
     'rollcall ready',
   );
@@ -357,6 +386,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       await alerts.close();
       await server.close();
       await photos.drain();
+      await reembed.drain();
       await pubsub.close();
       await cache.close();
       await limiters.close();

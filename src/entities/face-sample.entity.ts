@@ -5,13 +5,16 @@ import { BoxType } from './box.type';
 export enum FaceSampleSource {
   ENROLLMENT = 'ENROLLMENT',
   CONFIRMED = 'CONFIRMED',
+  LEARNED = 'LEARNED',
 }
 registerEnumType(FaceSampleSource, {
   name: 'FaceSampleSource',
-  description: 'ENROLLMENT: uploaded by a teacher; CONFIRMED: a class-photo face a teacher confirmed.',
+  description:
+    'ENROLLMENT: uploaded by a teacher; CONFIRMED: a class-photo face a teacher confirmed; ' +
+    'LEARNED: an automatically accepted face, very confident, that added a new look to the profile.',
 });
 
-/** One face of a student's profile: the stored crop, its quality and its embedding. */
+/** One face of a student's profile: the stored crop and its quality; embeddings per model in face_embedding. */
 @ObjectType()
 @Entity('face_sample')
 @Index(['studentId'])
@@ -48,13 +51,16 @@ export class FaceSample {
   @Column({ name: 'detection_score', type: 'real' })
   detectionScore: number;
 
-  /** Never exposed over the API and never logged. */
-  @Column({ type: 'real', array: true })
-  embedding: number[];
+  /**
+   * Storage key of a larger crop around the face (context kept, no EXIF), from which models added
+   * later re-embed the sample; null for samples stored before it existed (the thumbnail serves).
+   */
+  @Column({ name: 'source_key', type: 'text', nullable: true })
+  sourceKey: string | null;
 
-  @Field({ description: 'Embedding model that produced the stored embedding.' })
-  @Column({ type: 'text' })
-  model: string;
+  /** The class-photo face a CONFIRMED or LEARNED sample came from (undo removes the sample). */
+  @Column({ name: 'photo_face_id', type: 'uuid', nullable: true })
+  photoFaceId: string | null;
 
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -5,6 +5,7 @@ import { AttendanceSession } from './attendance-session.entity';
 import { AuditEvent } from './audit-event.entity';
 import { CourseEnrollment } from './course-enrollment.entity';
 import { Course } from './course.entity';
+import { FaceEmbedding, FaceEmbeddingFailure, PhotoFaceEmbedding } from './face-embedding.entity';
 import { FaceSample } from './face-sample.entity';
 import { Institution } from './institution.entity';
 import { PhotoFace } from './photo-face.entity';
@@ -19,6 +20,9 @@ export const ENTITIES = [
   Student,
   CourseEnrollment,
   FaceSample,
+  FaceEmbedding,
+  FaceEmbeddingFailure,
+  PhotoFaceEmbedding,
   AttendanceSession,
   SubmittedPhoto,
   PhotoFace,

@@ -77,15 +77,12 @@ export class PhotoFace {
   @Column({ name: 'review_status', type: 'text', default: ReviewStatus.NONE })
   reviewStatus: ReviewStatus;
 
+  /** The matcher's top candidates (best first) with their fused confidence; the API resolves students. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  candidates: { studentId: string; confidence: number }[];
+
   @Column({ name: 'thumbnail_key', type: 'text' })
   thumbnailKey: string;
-
-  /** Kept so a confirmed face can join the student's profile; purged with the photo. Never logged. */
-  @Column({ type: 'real', array: true })
-  embedding: number[];
-
-  @Column({ type: 'text' })
-  model: string;
 
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

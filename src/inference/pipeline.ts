@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { LoadedBackend } from './backend';
 import { decode, faceGrey, faceThumbnail, probe, type ImageLimits } from './image';
-import { MODEL_ID, modelDirectory, verifyModels } from './models';
+import { FACE_API_MODEL, modelDirectory, verifyModels } from './models';
 import { assessQuality, brightness, pose, sharpness, type Point } from './quality';
 import { DEFAULT_TILING, suppressDuplicates, tileGrid, touchesInnerEdge, type TilingConfig } from './tiling';
 import type { AnalyzeOptions, DetectedFace, ImageAnalysis } from './types';
@@ -9,6 +9,8 @@ import type { AnalyzeOptions, DetectedFace, ImageAnalysis } from './types';
 export interface PipelineConfig extends ImageLimits, Partial<TilingConfig> {
   minDetectionScore: number;
   minFaceSize: number;
+  /** Embedding models to load; default every known model. */
+  models?: string[];
 }
 
 interface Found {
@@ -28,9 +30,9 @@ interface Box {
 }
 
 /** Loads the three networks once per backend (per worker thread). */
-export async function loadNets(backend: LoadedBackend): Promise<void> {
+export async function loadNets(backend: LoadedBackend, _models?: string[]): Promise<void> {
   const dir = modelDirectory();
-  await verifyModels(dir);
+  await verifyModels();
   const { nets } = backend.faceapi;
   await nets.ssdMobilenetv1.loadFromDisk(dir);
   await nets.faceLandmark68Net.loadFromDisk(dir);
@@ -207,8 +209,9 @@ export async function analyzeImage(
       },
       detectionScore: r.score,
       quality,
-      descriptor: l2normalise(r.descriptor),
-      thumbnail: new Uint8Array(await faceThumbnail(image, box)),
+      embeddings: { [FACE_API_MODEL]: l2normalise(r.descriptor) },
+      thumbnail:
+        options.thumbnails === false ? new Uint8Array(0) : new Uint8Array(await faceThumbnail(image, box)),
     });
   }
   faces.sort((a, b) => a.box.x - b.box.x);
@@ -218,7 +221,8 @@ export async function analyzeImage(
     height: image.originalHeight,
     faces,
     backend: backend.name,
-    model: MODEL_ID,
+    models: [FACE_API_MODEL],
+    model: FACE_API_MODEL,
     timings: {
       decodeMs: t1 - t0,
       detectMs,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import type { BackendPreference } from './backend';
 import { logger } from './logger';
-import { MODEL_ID } from './models';
+import { FACE_API_MODEL } from './models';
 import {
   InferenceError,
   type AnalyzeOptions,
@@ -50,6 +50,7 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
     workerData: data,
   });
   let backend = 'unknown';
+  const models: string[] = [FACE_API_MODEL];
 
   const run = async (task: WorkerTask): Promise<WorkerResult> => {
     try {
@@ -65,7 +66,10 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
     get backend() {
       return backend;
     },
-    model: MODEL_ID,
+    model: FACE_API_MODEL,
+    get models() {
+      return models;
+    },
     async ready() {
       // One warm-up per worker, so no request pays for model loading.
       const results = await Promise.all(

@@ -32,8 +32,11 @@ export interface DetectedFace {
   box: FaceBox;
   detectionScore: number;
   quality: FaceQuality;
-  /** L2-normalised embedding; length depends on the model (128 for face-api). */
-  descriptor: number[];
+  /**
+   * One L2-normalised embedding per embedding model that ran, keyed by model id (see models.ts):
+   * 128-d for face-api's descriptor, 512-d for MobileFaceNet. Embeddings of different models never mix.
+   */
+  embeddings: Record<string, number[]>;
   /** Small JPEG of the face (for review screens and profile thumbnails); no EXIF. */
   thumbnail: Uint8Array;
 }
@@ -52,7 +55,9 @@ export interface ImageAnalysis {
   faces: DetectedFace[];
   /** TensorFlow.js backend the worker ran on: tensorflow (GPU or CPU native), wasm or cpu. */
   backend: string;
-  /** Identifier of the embedding model, stored beside every embedding. */
+  /** Embedding models that ran on this photo (a model that failed to load or was not asked is absent). */
+  models: string[];
+  /** The reference model (face-api's descriptor), whose embedding every deployment has. */
   model: string;
   timings: StageTimings;
 }
@@ -75,6 +80,10 @@ export interface AnalyzeOptions {
   maxFaces?: number;
   /** Override the tiled detection of large photos (default: by the engine's tileMinDimension). */
   tiling?: boolean;
+  /** Run only these embedding models (of those loaded), e.g. under load; default: every loaded model. */
+  models?: string[];
+  /** Make a JPEG thumbnail per face (default true; re-embedding stored samples needs none). */
+  thumbnails?: boolean;
 }
 
 export interface InferenceEngine {
@@ -82,7 +91,10 @@ export interface InferenceEngine {
   analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<ImageAnalysis>;
   /** Backend the workers chose (after ready()). */
   readonly backend: string;
+  /** The reference model (face-api's descriptor). */
   readonly model: string;
+  /** Embedding models the workers loaded (after ready()); fewer than configured when one failed to load. */
+  readonly models: string[];
   /** Resolves when at least one worker has loaded its models. */
   ready(): Promise<void>;
   stats(): { workers: number; queued: number; utilization: number };
@@ -106,4 +118,6 @@ export interface InferenceConfig {
   tileMinDimension?: number;
   /** Tile side in pixels. */
   tileSize?: number;
+  /** Embedding models to load (ids from models.ts); default: every known model. */
+  models?: string[];
 }

@@ -3,15 +3,17 @@ import { In, type DataSource, type ObjectLiteral, type Repository } from 'typeor
 import { Course } from '../entities/course.entity';
 import { PhotoFace } from '../entities/photo-face.entity';
 import { Student } from '../entities/student.entity';
-import type { FaceEmbeddingRepository, StudentEmbeddings } from '../repositories/face-embedding.repository';
+import type { FaceEmbeddingRepository, StudentProfile } from '../repositories/face-embedding.repository';
 
 /** Per-request (or per-job) batching: one query per kind per tick, not one per row. */
 export interface Loaders {
   student: DataLoader<string, Student | null>;
   course: DataLoader<string, Course | null>;
   facesByPhoto: DataLoader<string, PhotoFace[]>;
-  /** Key: `${model}:${studentId}`. */
-  embeddings: DataLoader<string, StudentEmbeddings>;
+  /** Key: studentId. Every configured model's embeddings, in one query per batch. */
+  embeddings: DataLoader<string, StudentProfile>;
+  /** Key: face sample id. The models that have embedded the sample. */
+  sampleModels: DataLoader<string, string[]>;
 }
 
 function byId<T extends ObjectLiteral & { id: string }>(repo: Repository<T>, options: LoaderOptions) {
@@ -42,27 +44,10 @@ export function createLoaders(
       const rows = await dataSource.getRepository(PhotoFace).findBy({ photoId: In([...photoIds]) });
       return photoIds.map((id) => rows.filter((r) => r.photoId === id).sort((a, b) => a.box.x - b.box.x));
     }, options),
-    embeddings: new DataLoader(async (keys) => {
-      // Keys of one batch share the model in practice; group anyway so mixed batches stay correct.
-      const groups = new Map<string, string[]>();
-      for (const key of keys) {
-        const [model, studentId] = splitKey(key);
-        groups.set(model, [...(groups.get(model) ?? []), studentId]);
-      }
-      const results = new Map<string, StudentEmbeddings>();
-      for (const [model, ids] of groups) {
-        for (const row of await embeddings.byStudents(ids, model)) {
-          results.set(`${model}:${row.studentId}`, row);
-        }
-      }
-      return keys.map(
-        (k) => results.get(k) ?? { studentId: splitKey(k)[1], model: splitKey(k)[0], descriptors: [] },
-      );
-    }),
+    embeddings: new DataLoader((studentIds) => embeddings.profiles(studentIds), options),
+    sampleModels: new DataLoader(async (ids) => {
+      const models = await embeddings.modelsOfSamples(ids);
+      return ids.map((id) => models.get(id) ?? []);
+    }, options),
   };
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.lastIndexOf(':');
-  return [key.slice(0, i), key.slice(i + 1)];
 }

@@ -537,6 +537,9 @@ export function instrumentEngine(engine: InferenceEngine, metrics: Metrics): Inf
     get model() {
       return engine.model;
     },
+    get models() {
+      return engine.models;
+    },
     ready: () => engine.ready(),
     async analyze(image, options) {
       try {

@@ -34,6 +34,9 @@ export function guardInference(engine: InferenceEngine, guard: Guard): Inference
     get model() {
       return engine.model;
     },
+    get models() {
+      return engine.models;
+    },
     ready: () => engine.ready(),
     stats: () => engine.stats(),
     tensorCounts: () => engine.tensorCounts(),

@@ -5,6 +5,12 @@ import { AuthResolver } from './auth.resolver';
 import { CourseResolver } from './course.resolver';
 import { MetricsResolver } from './metrics.resolver';
 import { PhotoFaceResolver, PhotoResolver } from './photo.resolver';
+import {
+  FaceCandidateResolver,
+  FaceSampleModelsResolver,
+  PhotoFaceCandidatesResolver,
+  ProfileResolver,
+} from './profile.resolver';
 import { FaceSampleResolver, StudentResolver } from './student.resolver';
 
 export const RESOLVERS = [
@@ -19,10 +25,18 @@ export const RESOLVERS = [
   MetricsResolver,
   AnalyticsResolver,
   AlertResolver,
+  ProfileResolver,
+  PhotoFaceCandidatesResolver,
+  FaceCandidateResolver,
+  FaceSampleModelsResolver,
 ] as const;
 
 export {
   AlertResolver,
+  FaceCandidateResolver,
+  FaceSampleModelsResolver,
+  PhotoFaceCandidatesResolver,
+  ProfileResolver,
   AnalyticsResolver,
   MetricsResolver,
   AuthResolver,

@@ -6,9 +6,12 @@ import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
 import { InferenceError } from '../inference';
 import type { Logger } from '../observability/logger';
+import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
+import { faceSourceCrop } from '../storage/face-crop';
 import type { FileStorage } from '../storage/file-storage';
 import { AuditAction, type AuditService } from './audit.service';
 import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
+import { faceEmbeddings, type Embeddings } from './inference-contract';
 import type { RosterService } from './roster.service';
 import type { StudentService } from './student.service';
 
@@ -23,6 +26,8 @@ export const BYSTANDER_SIZE_RATIO = 0.6;
 
 export interface EnrollmentLimits {
   maxPhotos: number;
+  /** Pixel cap for decoding, also when the re-embedding crop is cut from the photo. */
+  maxPixels: number;
 }
 
 export interface FaceAssessment {
@@ -53,6 +58,7 @@ export class EnrollmentService {
     private readonly engine: InferenceEngine,
     private readonly roster: RosterService,
     private readonly storage: FileStorage,
+    private readonly embeddings: FaceEmbeddingRepository,
     private readonly limits: EnrollmentLimits,
     private readonly audit: AuditService,
     logger: Logger,
@@ -96,25 +102,35 @@ export class EnrollmentService {
 
     const keys: string[] = [];
     try {
-      for (const face of faces) {
-        keys.push(await this.storage.put('faces', face.thumbnail));
+      const stored: { thumbnail: string; source: string }[] = [];
+      for (const [i, { face }] of faces.entries()) {
+        const thumbnail = await this.storage.put('faces', face.thumbnail);
+        keys.push(thumbnail);
+        const source = await this.storage.put(
+          'faces',
+          await faceSourceCrop(photos[i]!, face.box, this.limits.maxPixels),
+        );
+        keys.push(source);
+        stored.push({ thumbnail, source });
       }
       const samples = await this.dataSource.transaction(async (m) => {
         const saved = await m.save(
-          faces.map((face, i) =>
+          faces.map(({ face }, i) =>
             m.create(FaceSample, {
               studentId,
               source: FaceSampleSource.ENROLLMENT,
-              thumbnailKey: keys[i],
+              thumbnailKey: stored[i]!.thumbnail,
+              sourceKey: stored[i]!.source,
               photoHash: hashes[i],
               box: roundBox(face.box),
               quality: face.quality.score,
               detectionScore: face.detectionScore,
-              embedding: face.descriptor,
-              model: this.engine.model,
             }),
           ),
         );
+        for (const [i, sample] of saved.entries()) {
+          await this.embeddings.saveSample(m, sample.id, faces[i]!.embeddings);
+        }
         await this.audit.record(
           actor,
           AuditAction.FACES_ENROLLED,
@@ -124,7 +140,7 @@ export class EnrollmentService {
         );
         return saved;
       });
-      await this.roster.invalidateForStudents([studentId], this.engine.model);
+      await this.roster.invalidateForStudents([studentId]);
       this.log.info({ studentId, faces: samples.length }, 'faces enrolled');
       return samples;
     } catch (error) {
@@ -140,7 +156,7 @@ export class EnrollmentService {
   async assess(viewer: Viewer, photo: Uint8Array): Promise<FaceAssessment> {
     requireStaff(viewer);
     try {
-      const face = await this.singleFace(photo, 0);
+      const { face } = await this.singleFace(photo, 0);
       return {
         ok: true,
         code: null,
@@ -183,12 +199,15 @@ export class EnrollmentService {
         m,
       );
     });
-    await this.storage.delete([face.thumbnailKey]);
-    await this.roster.invalidateForStudents([face.studentId], face.model);
+    await this.storage.delete([face.thumbnailKey, ...(face.sourceKey ? [face.sourceKey] : [])]);
+    await this.roster.invalidateForStudents([face.studentId]);
     return true;
   }
 
-  private async singleFace(photo: Uint8Array, photoIndex: number): Promise<DetectedFace> {
+  private async singleFace(
+    photo: Uint8Array,
+    photoIndex: number,
+  ): Promise<{ face: DetectedFace; embeddings: Embeddings }> {
     let analysis;
     try {
       analysis = await this.engine.analyze(photo, { maxFaces: 2 });
@@ -226,7 +245,7 @@ export class EnrollmentService {
         },
       );
     }
-    return largest;
+    return { face: largest, embeddings: faceEmbeddings(largest) };
   }
 }
 

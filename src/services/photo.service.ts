@@ -7,12 +7,11 @@ import { isUniqueViolation } from '../db/errors';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
-import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { PhotoStatus, SubmittedPhoto } from '../entities/submitted-photo.entity';
 import type { ImageAnalysis, InferenceEngine } from '../inference';
 import { InferenceError, stripMetadata } from '../inference';
-import { matchFaces, type MatchPolicy } from '../inference/matcher';
+import type { MatchPolicy } from '../inference/matcher';
 import { createLoaders } from '../loaders';
 import type { Logger } from '../observability/logger';
 import type { PhotoObserver } from '../observability/metrics';
@@ -24,7 +23,9 @@ import { toAttendanceEvent, type AttendanceService } from './attendance.service'
 import { AuditAction, type AuditService } from './audit.service';
 import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
 import { roundBox } from './enrollment.service';
+import { faceEmbeddings, matchFaces } from './inference-contract';
 import type { Page, PageRequest } from './page';
+import type { ProfileLearningService } from './profile-learning.service';
 import type { RosterEntry, RosterService } from './roster.service';
 
 /** Failures caused by the upload itself: the submitter gets an error and nothing is kept. */
@@ -54,6 +55,8 @@ export class PhotoService {
     logger: Logger,
     /** Counts finished photos and their faces (metrics, issue #6). */
     private readonly observer?: PhotoObserver,
+    /** Lets confirmed and very confident faces join profiles (issue 10). */
+    private readonly learning?: ProfileLearningService,
   ) {
     this.log = logger.child({ module: PhotoService.name });
   }
@@ -152,7 +155,8 @@ export class PhotoService {
 
   /**
    * A teacher says whose face this is (the proposed candidate by default): the student is marked
-   * (MANUAL) and the face joins their profile, so recognition improves with use.
+   * (MANUAL) and the face joins their profile under the learning guards, so recognition improves
+   * with use.
    */
   async confirmFace(viewer: Viewer, faceId: string, studentId?: string | null): Promise<PhotoFace> {
     const face = await this.face(viewer, faceId, CourseAction.MANAGE);
@@ -174,69 +178,47 @@ export class PhotoService {
         field: 'studentId',
       });
     }
-    const thumbnail = await this.storage.get(face.thumbnailKey);
-    const sampleKey = await this.storage.put('faces', thumbnail);
-    try {
-      const { updated, record } = await this.dataSource.transaction(async (m) => {
-        const twin = await m.findOneBy(PhotoFace, { photoId: face.photoId, studentId: target });
-        if (twin && twin.id !== face.id) {
-          throw new DomainError(ErrorCode.CONFLICT, 'Another face in this photo is already this student');
-        }
-        await m.update(
-          PhotoFace,
-          { id: face.id },
-          { studentId: target, reviewStatus: ReviewStatus.CONFIRMED },
-        );
-        await m.insert(FaceSample, {
+    const { updated, record } = await this.dataSource.transaction(async (m) => {
+      const twin = await m.findOneBy(PhotoFace, { photoId: face.photoId, studentId: target });
+      if (twin && twin.id !== face.id) {
+        throw new DomainError(ErrorCode.CONFLICT, 'Another face in this photo is already this student');
+      }
+      await m.update(PhotoFace, { id: face.id }, { studentId: target, reviewStatus: ReviewStatus.CONFIRMED });
+      const existing = await m.findOneBy(AttendanceRecord, { sessionId: session.id, studentId: target });
+      const seenAt =
+        existing?.firstSeenAt && existing.firstSeenAt < photo.submittedAt
+          ? existing.firstSeenAt
+          : photo.submittedAt;
+      const saved = await m.save(
+        m.create(AttendanceRecord, {
+          ...existing,
+          sessionId: session.id,
           studentId: target,
-          source: FaceSampleSource.CONFIRMED,
-          thumbnailKey: sampleKey,
-          photoHash: photo.contentHash,
-          box: face.box,
-          quality: face.quality,
-          detectionScore: face.detectionScore,
-          embedding: face.embedding,
-          model: face.model,
-        });
-        const existing = await m.findOneBy(AttendanceRecord, { sessionId: session.id, studentId: target });
-        const seenAt =
-          existing?.firstSeenAt && existing.firstSeenAt < photo.submittedAt
-            ? existing.firstSeenAt
-            : photo.submittedAt;
-        const saved = await m.save(
-          m.create(AttendanceRecord, {
-            ...existing,
-            sessionId: session.id,
-            studentId: target,
-            status: lateness(seenAt, session),
-            confidence: face.confidence,
-            firstSeenAt: seenAt,
-            photoId: face.photoId,
-            faceId: face.id,
-            source: MarkSource.MANUAL,
-            note: existing?.note ?? null,
-          }),
-        );
-        await this.audit.record(
-          actor,
-          AuditAction.FACE_CONFIRMED,
-          { type: 'PhotoFace', id: face.id },
-          {
-            studentId: target,
-            proposed: face.candidateStudentId,
-            corrected: target !== face.candidateStudentId,
-          },
-          m,
-        );
-        return { updated: await m.findOneByOrFail(PhotoFace, { id: face.id }), record: saved };
-      });
-      await this.roster.invalidateForStudents([target], face.model);
-      await this.pubsub.emit(Topic.AttendanceMarked, record.sessionId, toAttendanceEvent(record));
-      return updated;
-    } catch (error) {
-      await this.storage.delete([sampleKey]);
-      throw error;
-    }
+          status: lateness(seenAt, session),
+          confidence: face.confidence,
+          firstSeenAt: seenAt,
+          photoId: face.photoId,
+          faceId: face.id,
+          source: MarkSource.MANUAL,
+          note: existing?.note ?? null,
+        }),
+      );
+      await this.audit.record(
+        actor,
+        AuditAction.FACE_CONFIRMED,
+        { type: 'PhotoFace', id: face.id },
+        {
+          studentId: target,
+          proposed: face.candidateStudentId,
+          corrected: target !== face.candidateStudentId,
+        },
+        m,
+      );
+      return { updated: await m.findOneByOrFail(PhotoFace, { id: face.id }), record: saved };
+    });
+    await this.learning?.learnFromConfirmation(face.id);
+    await this.pubsub.emit(Topic.AttendanceMarked, record.sessionId, toAttendanceEvent(record));
+    return updated;
   }
 
   async dismissFace(viewer: Viewer, faceId: string): Promise<PhotoFace> {
@@ -340,6 +322,7 @@ export class PhotoService {
       marked.map((r) => this.pubsub.emit(Topic.AttendanceMarked, r.sessionId, toAttendanceEvent(r))),
     );
     await this.emitPhoto({ ...photo, status: PhotoStatus.DONE });
+    await this.learning?.learnFromPhoto(photo.id);
     this.log.info(
       {
         photoId,
@@ -360,7 +343,7 @@ export class PhotoService {
       .getRepository(AttendanceSession)
       .findOneByOrFail({ id: photo.sessionId });
     const loaders = createLoaders(this.dataSource, this.embeddings);
-    return { session, roster: await this.roster.forCourse(session.courseId, this.engine.model, loaders) };
+    return { session, roster: await this.roster.forCourse(session.courseId, loaders) };
   }
 
   private async record(
@@ -368,8 +351,9 @@ export class PhotoService {
     analysis: ImageAnalysis,
     { session, roster }: { session: AttendanceSession; roster: RosterEntry[] },
   ): Promise<AttendanceRecord[]> {
+    const embeddings = analysis.faces.map((f) => faceEmbeddings(f));
     const matches = matchFaces(
-      analysis.faces.map((f) => ({ descriptor: f.descriptor, quality: f.quality.score })),
+      analysis.faces.map((f, i) => ({ embeddings: embeddings[i]!, quality: f.quality.score })),
       roster,
       this.policy(),
     );
@@ -391,13 +375,19 @@ export class PhotoService {
             distance: match.candidateStudentId ? match.distance : null,
             decision,
             reviewStatus: decision === MatchDecision.ACCEPT ? ReviewStatus.NONE : ReviewStatus.PENDING,
+            candidates: match.candidates,
             thumbnailKey: keys[match.faceIndex]!,
-            embedding: face.descriptor,
-            model: analysis.model,
           });
         });
         // One INSERT for every face of the photo.
         const inserted = rows.length > 0 ? await m.insert(PhotoFace, rows) : { identifiers: [] };
+        await this.embeddings.savePhotoFaces(
+          m,
+          matches.map((match, i) => ({
+            photoFaceId: (inserted.identifiers[i] as { id: string }).id,
+            embeddings: embeddings[match.faceIndex]!,
+          })),
+        );
         const marked: AttendanceRecord[] = [];
         for (const [i, match] of matches.entries()) {
           const faceId = (inserted.identifiers[i] as { id: string } | undefined)?.id;

@@ -32,7 +32,6 @@ export class StudentService {
     private readonly courses: CourseService,
     private readonly roster: RosterService,
     private readonly storage: FileStorage,
-    private readonly model: () => string,
     private readonly audit: AuditService,
     logger: Logger,
   ) {
@@ -65,7 +64,7 @@ export class StudentService {
         await m.insert(CourseEnrollment, { courseId: course.id, studentId: created.id });
         return created;
       });
-      await this.roster.invalidateCourses([course.id], this.model());
+      await this.roster.invalidateCourses([course.id]);
       return student;
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -91,7 +90,7 @@ export class StudentService {
       }
       throw error;
     }
-    await this.roster.invalidateCourses([course.id], this.model());
+    await this.roster.invalidateCourses([course.id]);
     return student;
   }
 
@@ -153,7 +152,7 @@ export class StudentService {
     // Rosters are keyed by course, found through enrollments, which the delete cascades away. They
     // are dropped again after the commit, in case a photo being matched meanwhile cached them anew.
     const courseIds = await this.roster.coursesOf([student.id]);
-    await this.roster.invalidateCourses(courseIds, this.model());
+    await this.roster.invalidateCourses(courseIds);
     const keys = await this.dataSource.transaction(async (m) => {
       const files = await this.purgeFaceData(m, student.id);
       await m.delete(Student, { id: student.id });
@@ -166,7 +165,7 @@ export class StudentService {
       );
       return files;
     });
-    await this.roster.invalidateCourses(courseIds, this.model());
+    await this.roster.invalidateCourses(courseIds);
     await this.storage.delete(keys);
     this.log.info({ studentId: student.id, files: keys.length }, 'student and face data deleted');
     return true;
@@ -180,7 +179,7 @@ export class StudentService {
     const student = await this.get(viewer, id, CourseAction.MANAGE);
     const actor = requireAuthenticated(viewer);
     const courseIds = await this.roster.coursesOf([student.id]);
-    await this.roster.invalidateCourses(courseIds, this.model());
+    await this.roster.invalidateCourses(courseIds);
     const keys = await this.dataSource.transaction(async (m) => {
       const files = await this.purgeFaceData(m, student.id);
       await m.update(Student, { id: student.id }, { consentGivenAt: null, consentRecordedBy: null });
@@ -193,7 +192,7 @@ export class StudentService {
       );
       return files;
     });
-    await this.roster.invalidateCourses(courseIds, this.model());
+    await this.roster.invalidateCourses(courseIds);
     await this.storage.delete(keys);
     return this.dataSource.getRepository(Student).findOneByOrFail({ id: student.id });
   }
@@ -231,14 +230,21 @@ export class StudentService {
 
   /** Deletes the face data of a student inside `m`; returns the stored files to remove afterwards. */
   private async purgeFaceData(m: EntityManager, studentId: string): Promise<string[]> {
-    const samples = await m.find(FaceSample, { select: { thumbnailKey: true }, where: { studentId } });
+    const samples = await m.find(FaceSample, {
+      select: { thumbnailKey: true, sourceKey: true },
+      where: { studentId },
+    });
     const faces = await m.find(PhotoFace, {
       select: { thumbnailKey: true },
       where: [{ studentId }, { candidateStudentId: studentId }],
     });
+    // Their embeddings (face_embedding, photo_face_embedding) go with the rows, by ON DELETE CASCADE.
     await m.delete(FaceSample, { studentId });
     await m.delete(PhotoFace, { studentId });
     await m.delete(PhotoFace, { candidateStudentId: studentId });
-    return [...samples, ...faces].map((f) => f.thumbnailKey);
+    return [
+      ...samples.flatMap((f) => (f.sourceKey ? [f.thumbnailKey, f.sourceKey] : [f.thumbnailKey])),
+      ...faces.map((f) => f.thumbnailKey),
+    ];
   }
 }

@@ -1,6 +1,11 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInferenceEngine, InferenceError, type InferenceEngine } from '../../src/inference';
+import {
+  createInferenceEngine,
+  FACE_API_MODEL,
+  InferenceError,
+  type InferenceEngine,
+} from '../../src/inference';
 import { euclidean } from '../../src/inference/matcher';
 import { face } from '../setup/harness';
 
@@ -28,8 +33,8 @@ describe('inference pool', () => {
     const analysis = await engine.analyze(await face('groups/bbt3.jpg'));
     expect(analysis.faces).toHaveLength(5);
     for (const f of analysis.faces) {
-      expect(f.descriptor).toHaveLength(128);
-      expect(Math.hypot(...f.descriptor)).toBeCloseTo(1, 5);
+      expect(f.embeddings[FACE_API_MODEL]!).toHaveLength(128);
+      expect(Math.hypot(...f.embeddings[FACE_API_MODEL]!)).toBeCloseTo(1, 5);
       expect(f.box.x).toBeGreaterThanOrEqual(0);
       expect(f.box.x + f.box.width).toBeLessThanOrEqual(analysis.width + 1);
       expect(f.thumbnail[0]).toBe(0xff); // a JPEG
@@ -46,7 +51,8 @@ describe('inference pool', () => {
         engine.analyze(await face(p), { maxFaces: 1 }),
       ),
     );
-    const d = (x: typeof a1, y: typeof a1) => euclidean(x!.faces[0]!.descriptor, y!.faces[0]!.descriptor);
+    const d = (x: typeof a1, y: typeof a1) =>
+      euclidean(x!.faces[0]!.embeddings[FACE_API_MODEL]!, y!.faces[0]!.embeddings[FACE_API_MODEL]!);
     expect(d(a1, a2)).toBeLessThan(d(a1, b1));
   });
 
@@ -65,7 +71,9 @@ describe('inference pool', () => {
     expect(b.width).toBe(a.width);
     expect(b.height).toBe(a.height);
     expect(Math.abs(b.faces[0]!.box.x - a.faces[0]!.box.x)).toBeLessThan(10);
-    expect(euclidean(a.faces[0]!.descriptor, b.faces[0]!.descriptor)).toBeLessThan(0.15);
+    expect(
+      euclidean(a.faces[0]!.embeddings[FACE_API_MODEL]!, b.faces[0]!.embeddings[FACE_API_MODEL]!),
+    ).toBeLessThan(0.15);
   });
 
   it('refuses unreadable and oversized images with codes', async () => {

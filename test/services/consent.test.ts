@@ -18,26 +18,33 @@ describe(`${StudentService.name} consent`, () => {
     await world?.close();
   });
 
+  /** Every face sample stored by this spec, to look for embeddings left behind. */
+  const samples: string[] = [];
   /** A stored face of the student: a file on disk and a profile row pointing at it. */
   const storeFace = async (studentId: string) => {
     const key = await world.storage.put('faces', new Uint8Array([1, 2, 3]));
-    await world.sql(
-      `INSERT INTO face_sample (student_id, source, thumbnail_key, photo_hash, box, quality, detection_score,
-         embedding, model)
-       VALUES ($1, 'ENROLLMENT', $2, md5(random()::text), '{"x":0,"y":0,"width":1,"height":1}', 0.9, 0.9,
-         '{0.1,0.2}', 'spec-model')`,
+    const [sample] = await world.sql<{ id: string }>(
+      `INSERT INTO face_sample (student_id, source, thumbnail_key, photo_hash, box, quality, detection_score)
+       VALUES ($1, 'ENROLLMENT', $2, md5(random()::text), '{"x":0,"y":0,"width":1,"height":1}', 0.9, 0.9)
+       RETURNING id`,
       [studentId, key],
+    );
+    samples.push(sample!.id);
+    await world.sql(
+      `INSERT INTO face_embedding (face_sample_id, model, embedding) VALUES ($1, 'spec-model', '{0.1,0.2}')`,
+      [sample!.id],
     );
     return key;
   };
-  const faceCount = async (studentId: string) =>
-    Number(
-      (
-        await world.sql<{ n: string }>(`SELECT count(*) AS n FROM face_sample WHERE student_id = $1`, [
-          studentId,
-        ])
-      )[0]!.n,
+  /** Stored faces of the student, plus embeddings of any sample this spec stored. */
+  const faceCount = async (studentId: string) => {
+    const [row] = await world.sql<{ n: string }>(
+      `SELECT (SELECT count(*) FROM face_sample WHERE student_id = $1)
+            + (SELECT count(*) FROM face_embedding WHERE face_sample_id = ANY($2::uuid[])) AS n`,
+      [studentId, samples],
     );
+    return Number(row!.n);
+  };
 
   it('refuses a student without recorded consent and writes nothing', async () => {
     const course = await world.course(0);
@@ -59,7 +66,7 @@ describe(`${StudentService.name} consent`, () => {
     const id = course.studentIds[0]!;
     const key = await storeFace(id);
     await storeFace(id);
-    expect(await faceCount(id)).toBe(2);
+    expect(await faceCount(id)).toBe(4);
 
     const after = await sut.withdrawConsent(world.teacher, id);
     expect(after.consentGivenAt).toBeNull();

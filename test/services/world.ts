@@ -76,8 +76,8 @@ export async function createWorld(): Promise<World> {
   const ds = db.dataSource;
   const courses = new CourseService(ds);
   const audit = new AuditService(ds);
-  const roster = new RosterService(ds, new MemoryCache(), 60);
-  const students = new StudentService(ds, courses, roster, storage, () => 'spec-model', audit, logger);
+  const roster = new RosterService(ds, new MemoryCache(), 60, () => ['spec-model']);
+  const students = new StudentService(ds, courses, roster, storage, audit, logger);
   const sessions = new AttendanceService(ds, courses, new AttendanceRepository(), createMemoryPubSub(), 10);
 
   let courses_ = 0;
