@@ -36,6 +36,8 @@ async function consume(limiter: RateLimiterAbstract, key: string): Promise<numbe
   }
 }
 
+// Kept async (callers await it) although the client now arrives connected.
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function createRateLimiters(limits: RateLimits, redisClient?: Redis): Promise<RateLimiters> {
   let redis: Redis | undefined;
   let make: (prefix: string, points: number) => RateLimiterAbstract;

@@ -72,8 +72,13 @@ export class RedisCache implements Cache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    if (this.pendingDeletes.has(key)) {
-      return undefined;
+    if (this.pendingDeletes.size > 0) {
+      // Settle what is owed first (a resumed pause sends no 'ready'); while Redis is still out of
+      // reach this fails fast through the guard.
+      await this.flushDeletes();
+      if (this.pendingDeletes.has(key)) {
+        return undefined; // never serve a copy that should have been deleted
+      }
     }
     try {
       const raw = await this.guard.execute(() => this.redis.get(this.prefix + key));
@@ -123,7 +128,7 @@ export class RedisCache implements Cache {
       return;
     }
     try {
-      await this.redis.del(...keys.map((k) => this.prefix + k));
+      await this.guard.execute(() => this.redis.del(...keys.map((k) => this.prefix + k)));
       keys.forEach((k) => this.pendingDeletes.delete(k));
       this.log?.info({ keys: keys.length }, 'deferred cache invalidations applied');
     } catch {

@@ -28,6 +28,8 @@ class PublishBuffer {
   private readonly queue: BufferedEvent[] = [];
   private flushing = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** No flush before this time (just after a reconnect, so subscribers can re-subscribe first). */
+  private holdUntil = 0;
   dropped = 0;
 
   constructor(
@@ -56,7 +58,7 @@ class PublishBuffer {
   }
 
   async flush(): Promise<void> {
-    if (this.flushing || !this.canSend()) {
+    if (this.flushing || !this.canSend() || Date.now() < this.holdUntil) {
       return;
     }
     this.flushing = true;
@@ -81,11 +83,21 @@ class PublishBuffer {
     clearTimeout(this.retryTimer);
   }
 
-  private scheduleRetry(): void {
+  flushSoon(delayMs: number, hold = false): void {
     clearTimeout(this.retryTimer);
-    // A paused Redis stays 'ready' and sends no event when it resumes, so poll until it answers.
-    this.retryTimer = setTimeout(() => void this.flush(), 1_000);
+    if (hold) {
+      this.holdUntil = Date.now() + delayMs;
+    }
+    this.retryTimer = setTimeout(() => {
+      this.holdUntil = 0;
+      void this.flush();
+    }, delayMs);
     this.retryTimer.unref();
+  }
+
+  private scheduleRetry(): void {
+    // A paused Redis stays 'ready' and sends no event when it resumes, so poll until it answers.
+    this.flushSoon(1_000);
   }
 }
 
@@ -120,7 +132,9 @@ export async function createRedisPubSub(
     options.bufferLimit ?? 10_000,
     log,
   );
-  publisher.on('ready', () => void buffer.flush());
+  // After a reconnect, wait a moment so subscribers (ours and other instances') have re-subscribed
+  // before the buffered events go out: Redis delivers only to channels subscribed at publish time.
+  publisher.on('ready', () => buffer.flushSoon(1_000, true));
 
   return {
     publish(routingKey, ...args) {

@@ -61,10 +61,11 @@ function optionsFor(role: RedisRole, o: Required<Omit<RedisClientOptions, 'logge
       };
     case 'subscriber':
       // SUBSCRIBE issued while disconnected waits for the connection, and ioredis re-subscribes
-      // every channel after a reconnect.
+      // every channel after a reconnect. No command timeout: graphql-redis-subscriptions does not
+      // handle a rejected SUBSCRIBE (it would surface as an unhandled rejection), and a pending one
+      // only delays that subscription.
       return {
         ...common,
-        commandTimeout: o.commandTimeoutMs,
         enableOfflineQueue: true,
         maxRetriesPerRequest: null,
         autoResubscribe: true,
