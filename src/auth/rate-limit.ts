@@ -5,10 +5,13 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import type { Logger } from '../observability/logger';
 import type { AttemptLimiter } from '../services/auth.service';
 
-// Per-caller request budgets. With Redis the counters are shared, so a caller cannot multiply its
-// budget by spreading requests over instances behind a load balancer.
+// Per-caller budgets. With Redis the counters are shared, so a caller cannot multiply its budget by
+// spreading requests over instances behind a load balancer. When Redis is down or slow, each limiter
+// falls back to an in-memory one (rate-limiter-flexible's insuranceLimiter): limits keep holding per
+// instance, and a limiter fault never fails a request.
 
 export interface RateLimits {
   /** Requests per minute per user, key or (anonymous) address. */
@@ -17,44 +20,92 @@ export interface RateLimits {
   loginsPerMinute: number;
 }
 
+/** A budget of points per minute per key; `consume` resolves with the seconds to wait, 0 when allowed. */
+export interface Budget {
+  consume(key: string, points?: number): Promise<number>;
+}
+
 export interface RateLimiters {
   /** Resolves with the seconds to wait when the caller is over budget, else 0. */
   request(key: string): Promise<number>;
   login: AttemptLimiter;
+  /** Another budget on the same store (inference cost, connection attempts). */
+  budget(prefix: string, pointsPerMinute: number): Budget;
   close(): Promise<void>;
 }
 
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<number> {
-  try {
-    await limiter.consume(key);
-    return 0;
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    }
-    throw rejection;
-  }
-}
+/** Redis answers within this or the in-memory limiter decides (a paused Redis must not hang requests). */
+const REDIS_TIMEOUT_MS = 500;
 
-export async function createRateLimiters(limits: RateLimits, redisUrl?: string): Promise<RateLimiters> {
+export async function createRateLimiters(
+  limits: RateLimits,
+  redisUrl?: string,
+  logger?: Logger,
+): Promise<RateLimiters> {
+  const log = logger?.child({ module: 'RateLimiters' });
   let redis: Redis | undefined;
-  let make: (prefix: string, points: number) => RateLimiterAbstract;
   if (redisUrl) {
-    const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await client.connect();
+    const client = new Redis(redisUrl, {
+      lazyConnect: true,
+      // Fail fast while disconnected: the insurance limiter answers instead of a queue that waits.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: REDIS_TIMEOUT_MS,
+      connectTimeout: 2_000,
+    });
+    let lastWarn = 0;
+    client.on('error', (error: Error) => {
+      if (Date.now() - lastWarn > 10_000) {
+        lastWarn = Date.now();
+        log?.warn({ err: error }, 'rate-limit Redis unavailable; limiting in memory meanwhile');
+      }
+    });
+    // A Redis down at boot is not fatal: ioredis keeps reconnecting, memory limits meanwhile.
+    await client.connect().catch(() => undefined);
     redis = client;
-    make = (prefix, points) =>
-      new RateLimiterRedis({ storeClient: client, keyPrefix: `rollcall:rl:${prefix}`, points, duration: 60 });
-  } else {
-    make = (prefix, points) => new RateLimiterMemory({ keyPrefix: prefix, points, duration: 60 });
   }
-  const requests = make('req', Math.max(1, limits.requestsPerMinute));
-  const logins = make('login', Math.max(1, limits.loginsPerMinute));
+  const make = (prefix: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix: prefix, points, duration: 60 });
+    if (!redis) {
+      return memory;
+    }
+    return new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `rollcall:rl:${prefix}`,
+      points,
+      duration: 60,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    });
+  };
+  const budget = (prefix: string, pointsPerMinute: number): Budget => {
+    const limiter = make(prefix, Math.max(1, pointsPerMinute));
+    return {
+      consume: async (key, points = 1) => {
+        try {
+          await limiter.consume(key, points);
+          return 0;
+        } catch (rejection) {
+          if (rejection instanceof RateLimiterRes) {
+            return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+          }
+          // Neither store answered: let the request through rather than answer 500.
+          log?.warn({ err: rejection }, 'rate limiter failed; request allowed');
+          return 0;
+        }
+      },
+    };
+  };
+  const requests = budget('req', limits.requestsPerMinute);
+  const logins = budget('login', limits.loginsPerMinute);
   return {
-    request: (key) => consume(requests, key),
-    login: { consume: async (key) => (await consume(logins, key)) === 0 },
+    request: (key) => requests.consume(key),
+    login: { consume: (key) => logins.consume(key) },
+    budget,
     close: async () => {
-      await redis?.quit();
+      if (redis) {
+        await redis.quit().catch(() => redis?.disconnect());
+      }
     },
   };
 }

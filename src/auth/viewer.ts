@@ -10,6 +10,10 @@ export interface UserViewer {
   institutionId: string;
   role: Role;
   email: string;
+  /** The login (refresh-token family) the access token belongs to; absent for internal viewers. */
+  sessionId?: string;
+  /** When the access token expires (ms since epoch). */
+  expiresAt?: number;
 }
 
 export interface ApiKeyViewer {
@@ -65,3 +69,17 @@ export const isAdmin = (viewer: Viewer): boolean =>
 
 export const hasScope = (viewer: Viewer, scope: ApiScope): boolean =>
   viewer.kind === 'apiKey' && viewer.scopes.includes(scope);
+
+/** Whose budget a request spends (rate limits, inference): the user, the key, else the address. */
+export function callerKey(viewer: Viewer, address: string): string {
+  switch (viewer.kind) {
+    case 'user':
+      return `user:${viewer.userId}`;
+    case 'apiKey':
+      return `key:${viewer.keyId}`;
+    case 'system':
+      return 'system';
+    case 'anonymous':
+      return `ip:${address}`;
+  }
+}
