@@ -142,7 +142,7 @@ export async function startHttpServer(
       return parse(query, { maxTokens: options.limits.tokens });
     } catch (error) {
       if (error instanceof GraphQLError) {
-        const tooLong = /more than \d+ tokens/.test(error.message);
+        const tooLong = /contains more th[ae][nt] \d+ tokens/.test(error.message);
         return new GraphQLError(error.message, {
           nodes: error.nodes,
           source: error.source,
@@ -284,7 +284,14 @@ export async function startHttpServer(
         }
         const errors = validate(schema, document, wsRules);
         if (errors.length > 0) {
-          return [...errors];
+          // Coded as Apollo codes them on HTTP, so formatError keeps them (and they read the same).
+          return errors.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes,
+                extensions: { ...e.extensions, code: e.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          );
         }
         return {
           schema,

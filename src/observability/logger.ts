@@ -23,10 +23,17 @@ const REDACT = [
 const CENSOR = '[redacted]';
 
 /** Properties of error objects that carry the values of a failed statement or request. */
-const ERROR_VALUE_KEYS = new Set(['parameters', 'params', 'values', 'variables', 'bindings', 'password']);
+const ERROR_VALUE_KEYS = new Set([
+  'parameters',
+  'params',
+  'values',
+  'variables',
+  'bindings',
+  'password',
+  'passwordHash',
+  'secretHash',
+]);
 
-/** `Key (email)=(a@b.c) already exists.` -> `Key (email)=([redacted]) already exists.` */
-const maskDetail = (detail: string) => detail.replace(/=\((.*)\)/g, `=(${CENSOR})`);
 
 /**
  * Serialises an error as pino does (message, stack, cause chain, own properties) and then removes
@@ -48,10 +55,9 @@ function scrub(value: unknown, depth: number): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (ERROR_VALUE_KEYS.has(key)) {
+    if (ERROR_VALUE_KEYS.has(key) || key === 'detail') {
+      // pg's `detail` quotes the row or key values: `Key (email)=(...)`, `Failing row contains (...)`.
       out[key] = CENSOR;
-    } else if (key === 'detail' && typeof item === 'string') {
-      out[key] = maskDetail(item);
     } else if (item instanceof Error) {
       out[key] = scrub(stdSerializers.err(item), depth + 1);
     } else {
