@@ -44,8 +44,8 @@ import { AuthService } from './services/auth.service';
 import { CourseService } from './services/course.service';
 import { DomainError, mapInferenceCode } from './services/domain-error';
 import { EnrollmentService } from './services/enrollment.service';
-import { InferenceBudget } from './services/inference-budget';
 import { ForecastService } from './services/forecast.service';
+import { InferenceBudget } from './services/inference-budget';
 import { MediaService } from './services/media.service';
 import { PhotoService } from './services/photo.service';
 import { RetentionService } from './services/retention.service';
@@ -134,7 +134,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       try {
         return await probe(bytes, env.MAX_IMAGE_PIXELS);
       } catch (error) {
-        throw error instanceof InferenceError ? new DomainError(mapInferenceCode(error), error.message) : error;
+        throw error instanceof InferenceError
+          ? new DomainError(mapInferenceCode(error), error.message)
+          : error;
       }
     },
     {

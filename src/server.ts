@@ -135,7 +135,10 @@ export async function startHttpServer(
     blockFieldSuggestion: { enabled: options.production },
   });
   const protection = armor.protect();
-  const validationRules: ValidationRule[] = [...protection.validationRules, queryCostRule(options.limits.cost)];
+  const validationRules: ValidationRule[] = [
+    ...protection.validationRules,
+    queryCostRule(options.limits.cost),
+  ];
   /** Parses with the token limit: a syntax error or an oversized document is the client's error. */
   const parseDocument = (query: string): DocumentNode | GraphQLError => {
     try {
@@ -157,7 +160,11 @@ export async function startHttpServer(
     options.production ? { ...error, message: withoutSuggestions(error.message) } : error;
 
   // maxPayload: a WebSocket message is bounded like a JSON body (ws' default is 100 MiB).
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: options.maxJsonBytes });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: options.maxJsonBytes,
+  });
   const wsRules: readonly ValidationRule[] = [
     ...specifiedRules,
     ...validationRules,
@@ -245,7 +252,14 @@ export async function startHttpServer(
         if (viewer.kind === 'anonymous') {
           return false;
         }
-        Object.assign(ctx.extra, { viewer, address, authorization, apiKey, checkedAt: Date.now(), operations: 0 });
+        Object.assign(ctx.extra, {
+          viewer,
+          address,
+          authorization,
+          apiKey,
+          checkedAt: Date.now(),
+          operations: 0,
+        });
         if (viewer.kind === 'user' && viewer.expiresAt !== undefined) {
           // Closed when the token expires even if nothing is sent: the client renews and reconnects.
           const timer = setTimeout(
@@ -264,7 +278,11 @@ export async function startHttpServer(
         const state = ctx.extra;
         const viewer = await recheck(state, state.socket);
         if (!viewer) {
-          return [new GraphQLError('The credentials are no longer valid', { extensions: { code: 'UNAUTHENTICATED' } })];
+          return [
+            new GraphQLError('The credentials are no longer valid', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ];
         }
         const address = state.address ?? 'unknown';
         const wait = await hooks.rateLimit(callerKey(viewer, address));
@@ -321,7 +339,10 @@ export async function startHttpServer(
           return undefined;
         }
         ctx.extra.operations = (ctx.extra.operations ?? 0) + 1;
-        const guarded = guardStream(result, async () => (await recheck(ctx.extra, ctx.extra.socket)) !== null);
+        const guarded = guardStream(
+          result,
+          async () => (await recheck(ctx.extra, ctx.extra.socket)) !== null,
+        );
         return hooks.observability ? hooks.observability.trackSubscription(guarded) : guarded;
       },
     },

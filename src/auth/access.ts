@@ -97,7 +97,11 @@ export function courseFilter(viewer: AuthenticatedViewer, action: CourseAction):
     case 'user':
       return viewer.role === Role.ADMIN ? own : { ...own, teacherId: viewer.userId };
     case 'apiKey': {
-      const probe: CourseRef = { id: viewer.courseId ?? '', institutionId: viewer.institutionId, teacherId: null };
+      const probe: CourseRef = {
+        id: viewer.courseId ?? '',
+        institutionId: viewer.institutionId,
+        teacherId: null,
+      };
       // The scope part of the rule does not depend on the course: ask it of any course of the key.
       if (!canOnCourse(viewer, probe, action)) {
         return null;

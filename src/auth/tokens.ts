@@ -25,7 +25,12 @@ export class TokenSigner {
     sessionId: string,
   ): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(Date.now() + this.accessTtlSeconds * 1000);
-    const token = await new SignJWT({ inst: user.institutionId, role: user.role, email: user.email, sid: sessionId })
+    const token = await new SignJWT({
+      inst: user.institutionId,
+      role: user.role,
+      email: user.email,
+      sid: sessionId,
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setSubject(user.userId)

@@ -188,7 +188,10 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  if (result.data.DEV_LOGIN === 'true' && (result.data.NODE_ENV === 'production' || result.data.DATABASE_URL)) {
+  if (
+    result.data.DEV_LOGIN === 'true' &&
+    (result.data.NODE_ENV === 'production' || result.data.DATABASE_URL)
+  ) {
     throw new Error(
       'Invalid configuration:\n  DEV_LOGIN: true is refused in production and with DATABASE_URL ' +
         '(it would create an admin with a published password); create the first admin with `npm run create-admin`',

@@ -34,7 +34,6 @@ const ERROR_VALUE_KEYS = new Set([
   'secretHash',
 ]);
 
-
 /**
  * Serialises an error as pino does (message, stack, cause chain, own properties) and then removes
  * what would copy data into the logs: TypeORM's QueryFailedError keeps the statement's parameters

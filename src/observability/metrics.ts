@@ -126,7 +126,9 @@ export interface PhotoObserver {
 /** What the HTTP/WebSocket server needs from observability. */
 export interface ServerObservability {
   /** `callerOf` names who sent an operation (user:, key:, ip:) for the per-caller client-error signal. */
-  plugin<TContext extends BaseContext>(callerOf?: (context: TContext) => string): ApolloServerPlugin<TContext>;
+  plugin<TContext extends BaseContext>(
+    callerOf?: (context: TContext) => string,
+  ): ApolloServerPlugin<TContext>;
   /** Prometheus exposition; 401 when METRICS_TOKEN is set and not presented. */
   scrape(authorization: string | undefined): Promise<{ status: number; contentType: string; body: string }>;
   /** Wraps a live subscription's result stream so the active-subscriptions gauge follows it. */
@@ -351,7 +353,9 @@ export class Metrics implements PhotoObserver, ServerObservability {
 
   // --- the server's side -------------------------------------------------------------------------
 
-  plugin<TContext extends BaseContext>(callerOf?: (context: TContext) => string): ApolloServerPlugin<TContext> {
+  plugin<TContext extends BaseContext>(
+    callerOf?: (context: TContext) => string,
+  ): ApolloServerPlugin<TContext> {
     return {
       requestDidStart: () => {
         const started = process.hrtime.bigint();

@@ -13,7 +13,10 @@ export const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';
  * Codes that mean the server failed, not the client: only these feed the operational error-rate
  * alert, so no one can raise it by sending bad credentials or typos.
  */
-export const SERVER_FAULT_CODES: ReadonlySet<string> = new Set([INTERNAL_SERVER_ERROR, 'INFERENCE_UNAVAILABLE']);
+export const SERVER_FAULT_CODES: ReadonlySet<string> = new Set([
+  INTERNAL_SERVER_ERROR,
+  'INFERENCE_UNAVAILABLE',
+]);
 
 export interface ClassifiedError {
   code: string;
@@ -102,7 +105,10 @@ export function withoutEchoedValue(message: string): string {
     return message;
   }
   const at = / at "(\$?[\w.[\]]+)"; /.exec(message)?.[1];
-  const reason = /(Expected type "[^"]+"|Field "[^"]+" of required type "[^"]+" was not provided|Field "[^"]+" is not defined by type "[^"]+"|does not exist in "[^"]+" enum|cannot represent a non [a-z]+ value|Expected value of type "[^"]+")/.exec(message)?.[1];
+  const reason =
+    /(Expected type "[^"]+"|Field "[^"]+" of required type "[^"]+" was not provided|Field "[^"]+" is not defined by type "[^"]+"|does not exist in "[^"]+" enum|cannot represent a non [a-z]+ value|Expected value of type "[^"]+")/.exec(
+      message,
+    )?.[1];
   return `Variable "${match[1]}" got an invalid value${at ? ` at "${at}"` : ''}${reason ? `: ${reason.replace(/^does not exist/, 'value does not exist')}` : ''}`;
 }
 

@@ -109,13 +109,12 @@ function selectionCost(
     }
     const paged = field.args.some((a) => a.name === 'take');
     const multiplier = paged
-      ? pageSize(
-          selection.arguments?.find((a) => a.name.value === 'take')?.value,
-          defaults,
-        )
+      ? pageSize(selection.arguments?.find((a) => a.name.value === 'take')?.value, defaults)
       : 1;
     total +=
-      1 + multiplier * selectionCost(selection.selectionSet, type, fragments, defaults, context, depth + 1, maxCost);
+      1 +
+      multiplier *
+        selectionCost(selection.selectionSet, type, fragments, defaults, context, depth + 1, maxCost);
     if (total > maxCost) {
       return total;
     }

@@ -206,9 +206,13 @@ export class AuthService {
     } catch (error) {
       if (isUniqueViolation(error)) {
         // Unique per institution only, so this names nothing outside the admin's own institution.
-        throw new DomainError(ErrorCode.CONFLICT, 'A user with this e-mail already exists in the institution', {
-          field: 'email',
-        });
+        throw new DomainError(
+          ErrorCode.CONFLICT,
+          'A user with this e-mail already exists in the institution',
+          {
+            field: 'email',
+          },
+        );
       }
       throw error;
     }

@@ -1,5 +1,5 @@
 import type { DataSource, FindOptionsWhere } from 'typeorm';
-import { assertCourse, courseFilter, CourseAction, requireAuthenticated, requireStaff } from '../auth/access';
+import { assertCourse, CourseAction, courseFilter, requireAuthenticated, requireStaff } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
 import { Course } from '../entities/course.entity';

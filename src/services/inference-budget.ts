@@ -81,7 +81,11 @@ export class InferenceBudget {
     }
     const callerWait = await this.perCaller.consume(callerKey, units);
     if (callerWait > 0) {
-      throw rateLimited(callerWait, 'Your photo analysis budget is spent', ErrorCode.INFERENCE_BUDGET_EXCEEDED);
+      throw rateLimited(
+        callerWait,
+        'Your photo analysis budget is spent',
+        ErrorCode.INFERENCE_BUDGET_EXCEEDED,
+      );
     }
     const totalWait = await this.total.consume('all', units);
     if (totalWait > 0) {

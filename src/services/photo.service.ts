@@ -123,7 +123,11 @@ export class PhotoService {
     if (!photo) {
       throw notFound('Photo', photoId);
     }
-    await throughParent('Photo', photoId, this.sessions.get(viewer, photo.sessionId, CourseAction.FOLLOW_PHOTOS));
+    await throughParent(
+      'Photo',
+      photoId,
+      this.sessions.get(viewer, photo.sessionId, CourseAction.FOLLOW_PHOTOS),
+    );
     return photo;
   }
 

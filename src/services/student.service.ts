@@ -2,8 +2,8 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import {
   assertMayViewFaces,
   canOnCourse,
-  courseFilter,
   CourseAction,
+  courseFilter,
   forbidden,
   requireAdmin,
   requireAuthenticated,
@@ -240,7 +240,9 @@ export class StudentService {
           .innerJoin(Course, 'c', 'c.id = s.course_id')
           .where('r.student_id = :studentId', { studentId: student.id })
           .andWhere('c.institution_id = :institutionId', { institutionId: readable.institutionId })
-          .andWhere(readable.teacherId ? 'c.teacher_id = :teacherId' : 'TRUE', { teacherId: readable.teacherId })
+          .andWhere(readable.teacherId ? 'c.teacher_id = :teacherId' : 'TRUE', {
+            teacherId: readable.teacherId,
+          })
           .andWhere(readable.id ? 'c.id = :courseId' : 'TRUE', { courseId: readable.id })
           .getMany()
       : [];

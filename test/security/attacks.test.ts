@@ -1,7 +1,10 @@
+import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { User } from '../../src/entities/user.entity';
+import { ADD_STUDENT, CREATE_COURSE, ENROLL_FACES, START_SESSION, SUBMIT_PHOTO } from '../e2e/operations';
 import {
   codesOf,
   face,
@@ -12,7 +15,6 @@ import {
   type Endpoint,
   type TestApp,
 } from '../setup/harness';
-import { ADD_STUDENT, CREATE_COURSE, ENROLL_FACES, START_SESSION, SUBMIT_PHOTO } from '../e2e/operations';
 import {
   closeSharedEngine,
   LogSink,
@@ -66,10 +68,14 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }`,
       { i: { name: `key-${uid()}`, scopes } },
     );
-    return { endpoint: { ...app.anonymous, authorization: `ApiKey ${createApiKey.secret}` }, id: createApiKey.apiKey.id };
+    return {
+      endpoint: { ...app.anonymous, authorization: `ApiKey ${createApiKey.secret}` },
+      id: createApiKey.apiKey.id,
+    };
   };
   const course = async (e: Endpoint, code: string) =>
-    (await gqlOk<{ createCourse: { id: string } }>(e, CREATE_COURSE, { input: { code, name: code } })).createCourse.id;
+    (await gqlOk<{ createCourse: { id: string } }>(e, CREATE_COURSE, { input: { code, name: code } }))
+      .createCourse.id;
   const session = async (e: Endpoint, courseId: string) =>
     (await gqlOk<{ startSession: { id: string } }>(e, START_SESSION, { courseId })).startSession.id;
 
@@ -117,9 +123,10 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       { photo: { name: 'class.jpg', data: await face('people/tony_blair/1.jpg') } },
     );
     const photoId = photo.data?.submitPhoto.id ?? '';
-    const faces = await app.dataSource.query<{ id: string }[]>(`SELECT id FROM photo_face WHERE photo_id = $1`, [
-      photoId,
-    ]);
+    const faces = await app.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM photo_face WHERE photo_id = $1`,
+      [photoId],
+    );
     w.foreign = { courseId: fc, studentId: fs, sessionId: fsess, photoId, faceIds: faces.map((f) => f.id) };
   });
 
@@ -144,7 +151,9 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       await gqlOk(app.api, `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: key.id });
       await sleep(1100);
       // An event after the revocation is not delivered: the socket closes instead.
-      await gqlOk(w.teacher, MARK, { i: { sessionId: w.sessionId, studentId: w.studentId, status: 'PRESENT' } });
+      await gqlOk(w.teacher, MARK, {
+        i: { sessionId: w.sessionId, studentId: w.studentId, status: 'PRESENT' },
+      });
       const closed = await socket.closed;
       expect(closed).toEqual({ code: 4403, reason: 'Forbidden: credentials revoked' });
       expect(socket.messages.filter((m) => m.id === live && m.type === 'next')).toEqual([]);
@@ -166,29 +175,105 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
         [w.sessionId, w.studentId],
       );
       expect(record.map((r) => r.note)).not.toContain('forged');
-      expect(codesOf(await gql({ ...app.anonymous, authorization: `Bearer ${accessToken}` }, `{ me { id } }`))).toEqual(
-        [],
-      );
+      expect(
+        codesOf(await gql({ ...app.anonymous, authorization: `Bearer ${accessToken}` }, `{ me { id } }`)),
+      ).toEqual([]);
       // `me` is null for anonymous callers; an operation that needs a user says so.
       expect(
         codesOf(
-          await gql({ ...app.anonymous, authorization: `Bearer ${accessToken}` }, `query($id: ID!) { course(id: $id) { id } }`, {
-            id: w.courseId,
-          }),
+          await gql(
+            { ...app.anonymous, authorization: `Bearer ${accessToken}` },
+            `query($id: ID!) { course(id: $id) { id } }`,
+            {
+              id: w.courseId,
+            },
+          ),
         ),
       ).toEqual(['UNAUTHENTICATED']);
     });
 
-    it('closes a socket when its access token expires, even an idle one (4403, "credentials expired")', async () => {
-      const short = await startProductionApp({ ACCESS_TOKEN_TTL_SECONDS: '2' });
-      try {
-        const socket = await RawSocket.open(short.wsUrl, { authorization: short.api.authorization });
+    describe('with 2-second access tokens', () => {
+      let short: TestApp;
+      const email = `short-${uid()}@school.test`;
+      beforeAll(async () => {
+        short = await startProductionApp({ ACCESS_TOKEN_TTL_SECONDS: '2' });
+        await short.auth.bootstrapAdmin('default', { email, name: 'Short', password: TEST_PASSWORD });
+      });
+      afterAll(async () => {
+        await short?.stop();
+      });
+
+      it('closes a socket when its access token expires, even an idle one (4403, "credentials expired")', async () => {
+        const socket = await RawSocket.open(short.wsUrl, {
+          authorization: (await short.login(email, TEST_PASSWORD)).authorization,
+        });
         expect(wsCodes(await socket.result(socket.subscribe(`{ me { id } }`)))).toEqual([]);
         const closed = await socket.closed;
         expect(closed).toEqual({ code: 4403, reason: 'Forbidden: credentials expired' });
-      } finally {
-        await short.stop();
-      }
+      });
+
+      it('lets a client that renews its token keep its live view: graphql-ws reconnects on 4403 and resubscribes', async () => {
+        const fresh = () => short.login(email, TEST_PASSWORD);
+        const courseId = await course(await fresh(), `LIVE-${uid()}`);
+        const studentId = (
+          await gqlOk<{ addStudent: { id: string } }>(await fresh(), ADD_STUDENT, {
+            input: { courseId, externalId: `live-${uid()}`, name: 'Live', consent: true },
+          })
+        ).addStudent.id;
+        const sessionId = await session(await fresh(), courseId);
+        let tokens = await short.auth.login(email, TEST_PASSWORD, 'dashboard');
+        let renew = false;
+        const closes: number[] = [];
+        // The dashboard's graphql-ws settings (client/src/lib/client.ts): retry 4403 with a renewed token.
+        const client = createClient({
+          url: short.wsUrl,
+          webSocketImpl: WebSocket,
+          lazy: true,
+          retryAttempts: 5,
+          shouldRetry: () => true,
+          retryWait: async () => {
+            await sleep(50);
+          },
+          on: {
+            closed: (event) => {
+              const code = (event as { code: number }).code;
+              closes.push(code);
+              renew ||= code === 4403;
+            },
+          },
+          connectionParams: async () => {
+            if (renew) {
+              renew = false;
+              tokens = await short.auth.refresh(tokens.refreshToken);
+            }
+            return { authorization: `Bearer ${tokens.accessToken}` };
+          },
+        });
+        const statuses: string[] = [];
+        const dispose = client.subscribe<{ attendanceMarked: { status: string } }>(
+          { query: MARKED, variables: { s: sessionId } },
+          {
+            next: (v) => statuses.push(v.data?.attendanceMarked.status ?? 'ERROR'),
+            error: () => statuses.push('SUBSCRIPTION_ERROR'),
+            complete: () => statuses.push('COMPLETE'),
+          },
+        );
+        try {
+          await sleep(500);
+          await gqlOk(await fresh(), MARK, { i: { sessionId, studentId, status: 'PRESENT' } });
+          await sleep(3000); // the token expires; the socket is closed and reopened with a new one
+          await gqlOk(await fresh(), MARK, { i: { sessionId, studentId, status: 'LATE' } });
+          const deadline = Date.now() + 5000;
+          while (statuses.length < 2 && Date.now() < deadline) {
+            await sleep(100);
+          }
+          expect(closes).toContain(4403);
+          expect(statuses).toEqual(['PRESENT', 'LATE']);
+        } finally {
+          dispose();
+          await client.dispose();
+        }
+      });
     });
 
     it('refuses an unauthenticated connection (4403) and a subscribe before connection_init (4401) [held]', async () => {
@@ -202,7 +287,11 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
 
     it('refuses an oversized WebSocket message (1009) instead of parsing it', async () => {
       const socket = await RawSocket.open(app.wsUrl, { authorization: app.api.authorization });
-      socket.send({ id: '1', type: 'subscribe', payload: { query: '{ me { id } }', variables: { pad: 'x'.repeat(2_000_000) } } });
+      socket.send({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: '{ me { id } }', variables: { pad: 'x'.repeat(2_000_000) } },
+      });
       expect((await socket.closed).code).toBe(1009);
     });
   });
@@ -217,7 +306,9 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       expect(JSON.stringify(typo)).not.toMatch(/Did you mean/);
       const http = await gql(app.api, `{ __schema { types { name } } }`);
       expect(codesOf(http)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-      expect(JSON.stringify(await gql(app.api, `{ coursez { total } }`))).not.toMatch(/Did you mean "courses"/);
+      expect(JSON.stringify(await gql(app.api, `{ coursez { total } }`))).not.toMatch(
+        /Did you mean "courses"/,
+      );
       socket.close();
     });
 
@@ -228,11 +319,13 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
         body: JSON.stringify({ query: '{ courses { total ' }),
       });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
-        'GRAPHQL_PARSE_FAILED',
-      );
+      expect(
+        ((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+      ).toBe('GRAPHQL_PARSE_FAILED');
       const socket = await RawSocket.open(app.wsUrl, { authorization: app.api.authorization });
-      expect(wsCodes(await socket.result(socket.subscribe('{ courses { total ')))).toEqual(['GRAPHQL_PARSE_FAILED']);
+      expect(wsCodes(await socket.result(socket.subscribe('{ courses { total ')))).toEqual([
+        'GRAPHQL_PARSE_FAILED',
+      ]);
       expect(socket.isOpen).toBe(true);
       socket.close();
     });
@@ -284,7 +377,10 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       });
       expect(huge.status).toBe(413);
       const form = new FormData();
-      form.append('operations', JSON.stringify({ query: SUBMIT_PHOTO, variables: { sessionId: w.sessionId, photo: null } }));
+      form.append(
+        'operations',
+        JSON.stringify({ query: SUBMIT_PHOTO, variables: { sessionId: w.sessionId, photo: null } }),
+      );
       form.append('map', JSON.stringify({ 0: ['variables.photo'] }));
       form.append('0', new Blob([await face('people/tony_blair/2.jpg')], { type: 'image/jpeg' }), 'x.jpg');
       const csrf = await fetch(app.url, {
@@ -293,29 +389,35 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
         body: form,
       });
       expect(csrf.status).toBe(400);
-      const photos = await app.dataSource.query<unknown[]>(`SELECT 1 FROM submitted_photo WHERE session_id = $1`, [
-        w.sessionId,
-      ]);
+      const photos = await app.dataSource.query<unknown[]>(
+        `SELECT 1 FROM submitted_photo WHERE session_id = $1`,
+        [w.sessionId],
+      );
       expect(photos).toEqual([]);
     });
   });
 
   describe('tokens', () => {
     const sign = (claims: Record<string, unknown>, exp: boolean, secret = TEST_SECRET) => {
-      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('rollcall').setIssuedAt();
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('rollcall')
+        .setIssuedAt();
       return (exp ? jwt.setExpirationTime('10m') : jwt).sign(new TextEncoder().encode(secret));
     };
 
     it('refuses a correctly signed token without exp, a token of a login that does not exist, alg none and another key', async () => {
-      const [user] = await app.dataSource.getRepository(User).find({ where: { role: 'ADMIN' as never }, take: 1 });
+      const [user] = await app.dataSource
+        .getRepository(User)
+        .find({ where: { role: 'ADMIN' as never }, take: 1 });
       const claims = { sub: user!.id, inst: user!.institutionId, role: 'ADMIN', email: user!.email };
       const probe = async (token: string) =>
         codesOf(await gql({ ...app.anonymous, authorization: `Bearer ${token}` }, `{ users { id } }`));
       expect(await probe(await sign({ ...claims, sid: RANDOM_UUID }, false))).toEqual(['UNAUTHENTICATED']);
       expect(await probe(await sign({ ...claims, sid: RANDOM_UUID }, true))).toEqual(['UNAUTHENTICATED']);
-      expect(await probe(await sign({ ...claims, sid: RANDOM_UUID }, true, 'another-secret-0123456789abcdefghij'))).toEqual([
-        'UNAUTHENTICATED',
-      ]);
+      expect(
+        await probe(await sign({ ...claims, sid: RANDOM_UUID }, true, 'another-secret-0123456789abcdefghij')),
+      ).toEqual(['UNAUTHENTICATED']);
       const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
       const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, sid: RANDOM_UUID, iss: 'rollcall', exp: 9e9 })}.`;
       expect(await probe(none)).toEqual(['UNAUTHENTICATED']);
@@ -326,19 +428,26 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
     it("gives a teacher's export only the records of their own courses (no other teacher's notes)", async () => {
       const otherSession = w.otherSessionId;
       await gqlOk(w.otherTeacher, `mutation($i: MarkAttendanceInput!) { markAttendance(input: $i) { id } }`, {
-        i: { sessionId: otherSession, studentId: w.studentId, status: 'EXCUSED', note: 'private note of teacher B' },
+        i: {
+          sessionId: otherSession,
+          studentId: w.studentId,
+          status: 'EXCUSED',
+          note: 'private note of teacher B',
+        },
       });
       const EXPORT = `query($s: ID!) { studentDataExport(studentId: $s) { records { sessionId note } faces { id } } }`;
-      const mine = await gqlOk<{ studentDataExport: { records: { sessionId: string; note: string | null }[] } }>(
-        w.teacher,
-        EXPORT,
-        { s: w.studentId },
-      );
+      const mine = await gqlOk<{
+        studentDataExport: { records: { sessionId: string; note: string | null }[] };
+      }>(w.teacher, EXPORT, { s: w.studentId });
       expect(mine.studentDataExport.records.map((r) => r.sessionId)).not.toContain(otherSession);
       expect(JSON.stringify(mine)).not.toContain('private note of teacher B');
-      const admin = await gqlOk<{ studentDataExport: { records: { sessionId: string }[] } }>(app.api, EXPORT, {
-        s: w.studentId,
-      });
+      const admin = await gqlOk<{ studentDataExport: { records: { sessionId: string }[] } }>(
+        app.api,
+        EXPORT,
+        {
+          s: w.studentId,
+        },
+      );
       expect(admin.studentDataExport.records.map((r) => r.sessionId)).toContain(otherSession);
     });
 
@@ -347,16 +456,18 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       expect(codesOf(await gql(w.readKey, FACES, { id: w.studentId }))).toEqual(['FORBIDDEN']);
       expect(codesOf(await gql(w.teacher, FACES, { id: w.studentId }))).toEqual([]);
       // The key still reads what its scope is for.
-      expect(codesOf(await gql(w.readKey, `query($id: ID!) { student(id: $id) { id name } }`, { id: w.studentId }))).toEqual(
-        [],
-      );
+      expect(
+        codesOf(
+          await gql(w.readKey, `query($id: ID!) { student(id: $id) { id name } }`, { id: w.studentId }),
+        ),
+      ).toEqual([]);
     });
 
     it('lists to a key only the courses course(id) allows it', async () => {
       const list = await gqlOk<{ courses: { total: number } }>(w.submitKey, `{ courses { total } }`);
-      expect(codesOf(await gql(w.submitKey, `query($id: ID!) { course(id: $id) { id } }`, { id: w.courseId }))).toEqual([
-        'FORBIDDEN',
-      ]);
+      expect(
+        codesOf(await gql(w.submitKey, `query($id: ID!) { course(id: $id) { id } }`, { id: w.courseId })),
+      ).toEqual(['FORBIDDEN']);
       expect(list.courses.total).toBe(0);
       const readable = await gqlOk<{ courses: { total: number } }>(w.readKey, `{ courses { total } }`);
       expect(readable.courses.total).toBeGreaterThanOrEqual(2);
@@ -377,10 +488,18 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
         [`mutation($id: ID!) { giveConsent(studentId: $id) { id } }`, { id: f.studentId }, 'id'],
         [`mutation($id: ID!) { deleteStudent(id: $id) }`, { id: f.studentId }, 'id'],
         [`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: f.studentId }, 'id'],
-        [`mutation($id: ID!) { enrollStudent(courseId: $id, studentId: "${w.studentId}") { id } }`, { id: f.courseId }, 'id'],
+        [
+          `mutation($id: ID!) { enrollStudent(courseId: $id, studentId: "${w.studentId}") { id } }`,
+          { id: f.courseId },
+          'id',
+        ],
         ...f.faceIds.flatMap((id): [string, Record<string, unknown>, string][] => [
           [`mutation($id: ID!) { dismissFace(faceId: $id) { id } }`, { id }, 'id'],
-          [`mutation($id: ID!) { confirmFace(faceId: $id, studentId: "${w.studentId}") { id } }`, { id }, 'id'],
+          [
+            `mutation($id: ID!) { confirmFace(faceId: $id, studentId: "${w.studentId}") { id } }`,
+            { id },
+            'id',
+          ],
         ]),
         [
           `mutation($i: MarkAttendanceInput!) { markAttendance(input: $i) { id } }`,
@@ -409,9 +528,13 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
     });
 
     it('keeps signed links tamper-proof: another id, kind, expiry or signature is refused [held]', async () => {
-      const { photo } = await gqlOk<{ photo: { imageUrl: string } }>(w.otherAdmin, `query($id: ID!) { photo(id: $id) { imageUrl } }`, {
-        id: w.foreign.photoId,
-      });
+      const { photo } = await gqlOk<{ photo: { imageUrl: string } }>(
+        w.otherAdmin,
+        `query($id: ID!) { photo(id: $id) { imageUrl } }`,
+        {
+          id: w.foreign.photoId,
+        },
+      );
       const base = new URL(photo.imageUrl, app.url);
       expect((await fetch(base)).status).toBe(200);
       const variants = [
@@ -429,17 +552,21 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
   describe('input and errors', () => {
     it('refuses a NUL byte (or any control character) in any text argument with BAD_USER_INPUT, writing nothing', async () => {
       const login = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`;
-      expect(codesOf(await gql(app.anonymous, login, { e: 'a\u0000@school.test', p: 'x' }))).toEqual(['BAD_USER_INPUT']);
+      expect(codesOf(await gql(app.anonymous, login, { e: 'a\u0000@school.test', p: 'x' }))).toEqual([
+        'BAD_USER_INPUT',
+      ]);
       const code = `NUL-${uid()}`;
       expect(codesOf(await gql(app.api, CREATE_COURSE, { input: { code, name: 'bad\u0000name' } }))).toEqual([
         'BAD_USER_INPUT',
       ]);
       // An escaped NUL inside a GraphQL string literal (a raw one is a syntax error, 400).
       expect(codesOf(await gql(app.api, `{ course(id: "abc\\u0000") { id } }`))).toEqual(['BAD_USER_INPUT']);
-      expect(codesOf(await gql(app.api, CREATE_COURSE, { input: { code: `${code}\u001b[31m`, name: 'n' } }))).toEqual([
-        'BAD_USER_INPUT',
+      expect(
+        codesOf(await gql(app.api, CREATE_COURSE, { input: { code: `${code}\u001b[31m`, name: 'n' } })),
+      ).toEqual(['BAD_USER_INPUT']);
+      const rows = await app.dataSource.query<unknown[]>(`SELECT 1 FROM course WHERE code LIKE $1`, [
+        `${code}%`,
       ]);
-      const rows = await app.dataSource.query<unknown[]>(`SELECT 1 FROM course WHERE code LIKE $1`, [`${code}%`]);
       expect(rows).toEqual([]);
       const socket = await RawSocket.open(app.wsUrl, { authorization: app.api.authorization });
       const id = socket.subscribe(CREATE_COURSE, { input: { code, name: 'x\u0000' } });
@@ -449,7 +576,12 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       expect(
         codesOf(
           await gql(w.teacher, `mutation($i: MarkAttendanceInput!) { markAttendance(input: $i) { id } }`, {
-            i: { sessionId: w.sessionId, studentId: w.studentId, status: 'PRESENT', note: 'line 1\nline 2\ttab' },
+            i: {
+              sessionId: w.sessionId,
+              studentId: w.studentId,
+              status: 'PRESENT',
+              note: 'line 1\nline 2\ttab',
+            },
           }),
         ),
       ).toEqual([]);
@@ -467,10 +599,14 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       });
       expect(codesOf(badEnum)).toEqual(['BAD_USER_INPUT']);
       expect(JSON.stringify(badEnum)).not.toContain(secret);
-      const numeric = await gql(app.anonymous, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, {
-        e: 'x@school.test',
-        p: 73_911_239_551,
-      });
+      const numeric = await gql(
+        app.anonymous,
+        `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`,
+        {
+          e: 'x@school.test',
+          p: 73_911_239_551,
+        },
+      );
       expect(codesOf(numeric)).toEqual(['BAD_USER_INPUT']);
       expect(JSON.stringify(numeric)).not.toContain('73911239551');
     });
@@ -487,7 +623,9 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
 
     it('keeps the values of a failed SQL write out of the logs', async () => {
       const email = `leak-${uid()}@school.test`;
-      await app.dataSource.query(`ALTER TABLE app_user ADD CONSTRAINT sec_test_no_boom CHECK (name <> 'boom')`);
+      await app.dataSource.query(
+        `ALTER TABLE app_user ADD CONSTRAINT sec_test_no_boom CHECK (name <> 'boom')`,
+      );
       try {
         const failed = await gql(app.api, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
           i: { email, name: 'boom', role: 'TEACHER', password: TEST_PASSWORD },
@@ -506,10 +644,15 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
   describe('operational alerts read server faults only', () => {
     it('counts bad credentials as client errors (per caller), not toward the error-rate alert; a real fault counts', async () => {
       const METRICS = `{ systemMetrics { instanceId errors serverErrors clientErrors } }`;
-      type M = { systemMetrics: { instanceId: string; errors: number; serverErrors: number; clientErrors: number } };
+      type M = {
+        systemMetrics: { instanceId: string; errors: number; serverErrors: number; clientErrors: number };
+      };
       const before = (await gqlOk<M>(app.api, METRICS)).systemMetrics;
       for (let i = 0; i < 15; i++) {
-        await gql(app.anonymous, `mutation { login(email: "nobody@x.test", password: "wrong password") { accessToken } }`);
+        await gql(
+          app.anonymous,
+          `mutation { login(email: "nobody@x.test", password: "wrong password") { accessToken } }`,
+        );
       }
       const after = (await gqlOk<M>(app.api, METRICS)).systemMetrics;
       expect(after.clientErrors - before.clientErrors).toBeGreaterThanOrEqual(15);
@@ -530,14 +673,20 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       const png = tinyHugePng(7000, 7000);
       expect(png.length).toBeLessThan(7000);
       const started = Date.now();
-      const result = await gqlUpload(w.teacher, SUBMIT_PHOTO, { sessionId: w.sessionId, photo: null }, {
-        photo: { name: 'bomb.png', data: png, type: 'image/png' },
-      });
+      const result = await gqlUpload(
+        w.teacher,
+        SUBMIT_PHOTO,
+        { sessionId: w.sessionId, photo: null },
+        {
+          photo: { name: 'bomb.png', data: png, type: 'image/png' },
+        },
+      );
       expect(codesOf(result)).toEqual(['IMAGE_TOO_LARGE']);
       expect(Date.now() - started).toBeLessThan(3000);
-      const stored = await app.dataSource.query<unknown[]>(`SELECT 1 FROM submitted_photo WHERE session_id = $1`, [
-        w.sessionId,
-      ]);
+      const stored = await app.dataSource.query<unknown[]>(
+        `SELECT 1 FROM submitted_photo WHERE session_id = $1`,
+        [w.sessionId],
+      );
       expect(stored).toEqual([]);
     });
   });
@@ -575,10 +724,15 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       ).addStudent.id;
       const started = Date.now();
       // Two photos differing by one byte (the same-photo check is no defence): ~58 units each.
-      const result = await gqlUpload(caller, ENROLL_FACES, { studentId, photos: [null, null] }, {
-        'photos.0': { name: 'a.gif', data: tinyHugeGif(4000, 4000, 1), type: 'image/gif' },
-        'photos.1': { name: 'b.gif', data: tinyHugeGif(4000, 4000, 2), type: 'image/gif' },
-      });
+      const result = await gqlUpload(
+        caller,
+        ENROLL_FACES,
+        { studentId, photos: [null, null] },
+        {
+          'photos.0': { name: 'a.gif', data: tinyHugeGif(4000, 4000, 1), type: 'image/gif' },
+          'photos.1': { name: 'b.gif', data: tinyHugeGif(4000, 4000, 2), type: 'image/gif' },
+        },
+      );
       expect(codesOf(result)).toEqual(['INFERENCE_BUDGET_EXCEEDED']);
       expect(result.status).toBe(429);
       expect(result.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
@@ -592,9 +746,14 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
           input: { courseId: otherCourse, externalId: `bud-${uid()}`, name: 'C', consent: true },
         })
       ).addStudent.id;
-      const small = await gqlUpload(other, ENROLL_FACES, { studentId: otherStudent, photos: [null] }, {
-        'photos.0': { name: 'p.jpg', data: await face('people/tony_blair/1.jpg') },
-      });
+      const small = await gqlUpload(
+        other,
+        ENROLL_FACES,
+        { studentId: otherStudent, photos: [null] },
+        {
+          'photos.0': { name: 'p.jpg', data: await face('people/tony_blair/1.jpg') },
+        },
+      );
       expect(codesOf(small)).toEqual([]);
     });
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { QueryFailedError } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canOnCourse, courseFilter, CourseAction, type CourseRef } from '../../src/auth/access';
+import { canOnCourse, CourseAction, courseFilter, type CourseRef } from '../../src/auth/access';
 import { createRateLimiters } from '../../src/auth/rate-limit';
 import type { AuthenticatedViewer } from '../../src/auth/viewer';
 import { devLoginEnabled, parseEnv } from '../../src/config/env';
@@ -22,7 +22,9 @@ describe('DEV_LOGIN never creates the development admin in production or on a re
     expect(() => parseEnv({ NODE_ENV: 'production', AUTH_SECRET: SECRET, DEV_LOGIN: 'true' })).toThrow(
       /DEV_LOGIN: true is refused in production and with DATABASE_URL/,
     );
-    expect(() => parseEnv({ DATABASE_URL: 'postgres://u@db:5432/x', DEV_LOGIN: 'true' })).toThrow(/DEV_LOGIN/);
+    expect(() => parseEnv({ DATABASE_URL: 'postgres://u@db:5432/x', DEV_LOGIN: 'true' })).toThrow(
+      /DEV_LOGIN/,
+    );
   });
 
   it('keeps it off for auto in production and with DATABASE_URL, on for the embedded default', () => {
@@ -46,11 +48,19 @@ describe('lists and single records share one access rule', () => {
     { kind: 'user', userId: 't1', institutionId: inst, role: Role.TEACHER, email: 't1@x' },
     { kind: 'user', userId: 'a1', institutionId: inst, role: Role.ADMIN, email: 'a1@x' },
     { kind: 'system', institutionId: inst },
-    ...[[ApiScope.ATTENDANCE_READ], [ApiScope.PHOTOS_SUBMIT], [ApiScope.ATTENDANCE_READ, ApiScope.PHOTOS_SUBMIT]].flatMap(
-      (scopes) =>
-        [null, 'c2'].map(
-          (courseId): AuthenticatedViewer => ({ kind: 'apiKey', keyId: 'k', institutionId: inst, name: 'k', scopes, courseId }),
-        ),
+    ...[
+      [ApiScope.ATTENDANCE_READ],
+      [ApiScope.PHOTOS_SUBMIT],
+      [ApiScope.ATTENDANCE_READ, ApiScope.PHOTOS_SUBMIT],
+    ].flatMap((scopes) =>
+      [null, 'c2'].map((courseId): AuthenticatedViewer => ({
+        kind: 'apiKey',
+        keyId: 'k',
+        institutionId: inst,
+        name: 'k',
+        scopes,
+        courseId,
+      })),
     ),
   ];
   const matches = (filter: ReturnType<typeof courseFilter>, c: CourseRef) =>
@@ -76,7 +86,12 @@ describe('lists and single records share one access rule', () => {
 });
 
 describe('inference cost', () => {
-  const config = { maxPhotoPixels: 25_000_000, tileMinDimension: 2400, tileSize: 800, tiledMaxDimension: 4096 };
+  const config = {
+    maxPhotoPixels: 25_000_000,
+    tileMinDimension: 2400,
+    tileSize: 800,
+    tiledMaxDimension: 4096,
+  };
 
   it('prices a tiled 4000x4000 photo at ~50 detector passes and an untiled 1920x1080 one at 2 units', () => {
     expect(inferenceCost(4000, 4000, config)).toEqual({ pixels: 16_000_000, tiles: 49, units: 58 });
@@ -116,7 +131,11 @@ describe('log redaction covers error objects', () => {
       detail: 'Failing row contains (id, jo@school.test, $argon2id$v=19$...)',
       constraint: 'x',
     });
-    const error = new QueryFailedError('INSERT INTO app_user VALUES ($1, $2, $3)', ['id', 'jo@school.test', '$argon2id$v=19$'], driverError);
+    const error = new QueryFailedError(
+      'INSERT INTO app_user VALUES ($1, $2, $3)',
+      ['id', 'jo@school.test', '$argon2id$v=19$'],
+      driverError,
+    );
     const text = JSON.stringify(redactError(error));
     expect(text).toContain('check constraint');
     expect(text).toContain('INSERT INTO app_user');
@@ -161,9 +180,14 @@ describe.skipIf(!hasRedisServer)('rate limiting when Redis fails (needs redis-se
 
   it('keeps limiting in memory and never fails a request when Redis is killed or unreachable', async () => {
     const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     await new Promise((r) => setTimeout(r, 400));
-    const limiters = await createRateLimiters({ requestsPerMinute: 3, loginsPerMinute: 3 }, `redis://127.0.0.1:${port}/0`);
+    const limiters = await createRateLimiters(
+      { requestsPerMinute: 3, loginsPerMinute: 3 },
+      `redis://127.0.0.1:${port}/0`,
+    );
     try {
       expect(await limiters.request('user:a')).toBe(0);
       redis.kill('SIGKILL');
@@ -181,7 +205,10 @@ describe.skipIf(!hasRedisServer)('rate limiting when Redis fails (needs redis-se
     } finally {
       await limiters.close();
     }
-    const unreachable = await createRateLimiters({ requestsPerMinute: 1, loginsPerMinute: 1 }, `redis://127.0.0.1:${port}/0`);
+    const unreachable = await createRateLimiters(
+      { requestsPerMinute: 1, loginsPerMinute: 1 },
+      `redis://127.0.0.1:${port}/0`,
+    );
     try {
       expect(await unreachable.request('ip:x')).toBe(0);
       expect(await unreachable.request('ip:x')).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
-import { deflateSync } from 'node:zlib';
 import { Writable } from 'node:stream';
+import { deflateSync } from 'node:zlib';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createInferenceEngine, type InferenceEngine } from '../../src/inference';
@@ -61,7 +61,10 @@ export async function closeSharedEngine(): Promise<void> {
   engine = undefined;
 }
 
-export function startProductionApp(overrides: Record<string, string> = {}, logger?: Logger): Promise<TestApp> {
+export function startProductionApp(
+  overrides: Record<string, string> = {},
+  logger?: Logger,
+): Promise<TestApp> {
   const env: Record<string, string> = { ...PRODUCTION, ...overrides };
   if (env.GRAPHQL_INTROSPECTION === '') {
     delete env.GRAPHQL_INTROSPECTION;

@@ -10,7 +10,9 @@ export class SecurityUserEmailPerInstitution1796291756814 implements MigrationIn
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX IF EXISTS app_user_email`);
-    await q.query(`CREATE UNIQUE INDEX app_user_institution_email ON app_user (institution_id, lower(email))`);
+    await q.query(
+      `CREATE UNIQUE INDEX app_user_institution_email ON app_user (institution_id, lower(email))`,
+    );
     await q.query(`CREATE INDEX app_user_email_lookup ON app_user (lower(email))`);
   }
 

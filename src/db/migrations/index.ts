@@ -3,6 +3,9 @@ import { Accounts1764100000000 } from './1764100000000-Accounts';
 import { Alerts1764200000000 } from './1764200000000-Alerts';
 import { SecurityUserEmailPerInstitution1796291756814 } from './1796291756814-SecurityUserEmailPerInstitution';
 
-export const MIGRATIONS = [InitialSchema1764000000000, Accounts1764100000000, Alerts1764200000000,
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Accounts1764100000000,
+  Alerts1764200000000,
   SecurityUserEmailPerInstitution1796291756814,
 ];

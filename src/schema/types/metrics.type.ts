@@ -32,10 +32,12 @@ export class SystemMetrics {
   @Field(() => Int, { description: 'Operations that returned at least one error.' })
   errors: number;
 
-  @Field(() => Int, { description: 'Operations that failed by the server\'s fault (what the error-rate alert reads).' })
+  @Field(() => Int, {
+    description: "Operations that failed by the server's fault (what the error-rate alert reads).",
+  })
   serverErrors: number;
 
-  @Field(() => Int, { description: 'Operations refused for the client\'s input, credentials or limits.' })
+  @Field(() => Int, { description: "Operations refused for the client's input, credentials or limits." })
   clientErrors: number;
 
   @Field(() => Float, { nullable: true, description: 'errors / requests; null without requests.' })
