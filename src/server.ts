@@ -93,7 +93,6 @@ type SocketState = {
   checkedAt?: number;
   pending?: Promise<Viewer>;
   expiryTimer?: NodeJS.Timeout;
-  operations?: number;
 };
 
 const retryAfterOf = (errors: readonly { extensions?: Record<string, unknown> }[]): number | null => {
@@ -258,7 +257,6 @@ export async function startHttpServer(
           authorization,
           apiKey,
           checkedAt: Date.now(),
-          operations: 0,
         });
         if (viewer.kind === 'user' && viewer.expiresAt !== undefined) {
           // Closed when the token expires even if nothing is sent: the client renews and reconnects.
@@ -289,7 +287,8 @@ export async function startHttpServer(
         if (wait > 0) {
           return [rateLimitedError(wait)];
         }
-        if ((state.operations ?? 0) >= MAX_OPERATIONS_PER_SOCKET) {
+        // graphql-ws has registered this operation already: it counts itself.
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
           return [
             new GraphQLError(`At most ${MAX_OPERATIONS_PER_SOCKET} operations may run on one socket`, {
               extensions: { code: 'RATE_LIMITED', retryAfter: 1 },
@@ -330,15 +329,11 @@ export async function startHttpServer(
         };
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => shownToClient(formatError(e.toJSON(), e))),
-      onComplete: (ctx) => {
-        ctx.extra.operations = Math.max(0, (ctx.extra.operations ?? 1) - 1);
-      },
       // Each result stream is checked per event, and a live subscription is counted while it runs.
       onOperation: (ctx, _id, _payload, _args, result) => {
         if (!(Symbol.asyncIterator in result)) {
           return undefined;
         }
-        ctx.extra.operations = (ctx.extra.operations ?? 0) + 1;
         const guarded = guardStream(
           result,
           async () => (await recheck(ctx.extra, ctx.extra.socket)) !== null,

@@ -285,6 +285,21 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       expect((await early.closed).code).toBe(4401);
     });
 
+    it('caps the operations one socket may keep running (subscription flood on one connection)', async () => {
+      const socket = await RawSocket.open(app.wsUrl, { authorization: app.api.authorization });
+      for (let i = 0; i < 50; i++) {
+        socket.subscribe(`subscription($s: ID!) { attendanceMarked(sessionId: $s) { id } }`, {
+          s: w.sessionId,
+        });
+      }
+      await sleep(500);
+      const extra = socket.subscribe(`subscription($s: ID!) { attendanceMarked(sessionId: $s) { id } }`, {
+        s: w.sessionId,
+      });
+      expect(wsCodes(await socket.result(extra))).toEqual(['RATE_LIMITED']);
+      socket.close();
+    });
+
     it('refuses an oversized WebSocket message (1009) instead of parsing it', async () => {
       const socket = await RawSocket.open(app.wsUrl, { authorization: app.api.authorization });
       socket.send({
@@ -787,6 +802,19 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
       expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
       const body = (await third.json()) as { errors: { extensions: { code: string; retryAfter: number } }[] };
       expect(body.errors[0]?.extensions.code).toBe('RATE_LIMITED');
+    });
+
+    it('counts every aliased login of one request against the login limit [held]', async () => {
+      const victim = `victim-${uid()}@school.test`;
+      const tries = Array.from(
+        { length: 12 },
+        (_, i) => `t${i}: login(email: "${victim}", password: "guess number ${i}") { accessToken }`,
+      );
+      const result = await gql(limited.anonymous, `mutation { ${tries.join(' ')} }`);
+      const codes = codesOf(result);
+      expect(codes.filter((c) => c === 'UNAUTHENTICATED').length).toBeLessThanOrEqual(2);
+      // Mutations run in order and the first non-null failure ends the operation: one guess.
+      expect(codes.length).toBeGreaterThanOrEqual(1);
     });
 
     it('refuses a flood of WebSocket connections from one address (4429)', async () => {
