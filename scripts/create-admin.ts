@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     runMigrations: true,
   });
   const logger = createLogger('warn');
-  const limiters = await createRateLimiters({ requestsPerMinute: 1, loginsPerMinute: 1 });
+  const limiters = createRateLimiters({ requestsPerMinute: 1, loginsPerMinute: 1 });
   const courses = new CourseService(db.dataSource);
   const auth = new AuthService(
     db.dataSource,

@@ -6,11 +6,11 @@ import { createAlertService } from './alerts';
 import { CourseAction } from './auth/access';
 import { createRateLimiters } from './auth/rate-limit';
 import { TokenSigner } from './auth/tokens';
-import type { Viewer } from './auth/viewer';
+import { callerKey, type Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
 import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
-import { createInferenceEngine, type InferenceEngine } from './inference';
+import { createInferenceEngine, InferenceError, probe, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
@@ -51,9 +51,11 @@ import { AttendanceService } from './services/attendance.service';
 import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { CourseService } from './services/course.service';
+import { DomainError, mapInferenceCode } from './services/domain-error';
 import { EnrollmentService } from './services/enrollment.service';
 import { FaceIdentityService } from './services/face-identity.service';
 import { ForecastService } from './services/forecast.service';
+import { InferenceBudget } from './services/inference-budget';
 import { engineModels } from './services/inference-contract';
 import { MediaService } from './services/media.service';
 import { PhotoService } from './services/photo.service';
@@ -190,12 +192,32 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   };
   const limiters = redisCommands
     ? withLocalFallback(
-        await createRateLimiters(limits, redisCommands),
-        await createRateLimiters(limits),
+        createRateLimiters(limits, redisCommands, logger),
+        createRateLimiters(limits, undefined, logger),
         redisGuard('redis-rate-limit'),
         logger,
       )
-    : await createRateLimiters(limits);
+    : createRateLimiters(limits, undefined, logger);
+  // Inference cost, bounded per caller and overall, charged from the photo header (issue #12).
+  const inferenceBudget = new InferenceBudget(
+    async (bytes) => {
+      try {
+        return await probe(bytes, env.MAX_IMAGE_PIXELS);
+      } catch (error) {
+        throw error instanceof InferenceError
+          ? new DomainError(mapInferenceCode(error), error.message)
+          : error;
+      }
+    },
+    {
+      maxPhotoPixels: Math.min(env.INFERENCE_MAX_PHOTO_PIXELS, env.MAX_IMAGE_PIXELS),
+      tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
+      tileSize: env.INFERENCE_TILE_SIZE,
+      tiledMaxDimension: Math.max(4096, env.INFERENCE_MAX_DIMENSION),
+    },
+    limiters.budget('inference', env.INFERENCE_BUDGET_PER_MINUTE || 200 * env.INFERENCE_WORKERS),
+    limiters.budget('inference-all', env.INFERENCE_BUDGET_TOTAL_PER_MINUTE || 600 * env.INFERENCE_WORKERS),
+  );
   const audit = new AuditService(ds);
   const courses = new CourseService(ds);
   const apiKeys = new ApiKeyService(
@@ -301,6 +323,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
         topic === Topic.PhotoProcessed ? CourseAction.FOLLOW_PHOTOS : CourseAction.READ,
       );
       return pubsub.subscribe(topic, session.id);
+    },
+    admitInference: async (photos) => {
+      await inferenceBudget.admit(callerKey(viewer, clientAddress), photos);
     },
     mediaUrl: (kind, id) => signer.signMediaPath(kind, id, env.MEDIA_URL_TTL_SECONDS),
   });

@@ -44,7 +44,9 @@ export function systemConditions(snapshots: readonly MetricsSnapshot[], t: Thres
   const sum = (pick: (s: MetricsSnapshot) => number) => snapshots.reduce((acc, s) => acc + pick(s), 0);
 
   const requests = sum((s) => s.requests);
-  const errors = sum((s) => s.errors);
+  // Server faults only: a client's errors (bad credentials, typos, refused input) are the client's
+  // business and must not page every institution's admins.
+  const errors = sum((s) => s.serverErrors ?? s.errors);
   if (requests >= Math.max(1, t.errorMinRequests) && errors / requests > t.errorRate) {
     const rate = errors / requests;
     const byCode: Record<string, number> = {};
@@ -59,7 +61,7 @@ export function systemConditions(snapshots: readonly MetricsSnapshot[], t: Thres
       institutionId: null,
       subject: null,
       severity: rate > Math.min(1, t.errorRate * 5) ? AlertSeverity.CRITICAL : AlertSeverity.WARNING,
-      summary: `GraphQL error rate ${pct(rate)} over the last ${snapshots[0]?.windowSeconds ?? '?'} s (limit ${pct(t.errorRate)})`,
+      summary: `GraphQL server-fault rate ${pct(rate)} over the last ${snapshots[0]?.windowSeconds ?? '?'} s (limit ${pct(t.errorRate)})`,
       value: rate,
       threshold: t.errorRate,
       details: { requests, errors, errorsByCode: byCode, instances },

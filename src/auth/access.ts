@@ -81,6 +81,48 @@ export function canOnCourse(viewer: AuthenticatedViewer, course: CourseRef, acti
   }
 }
 
+/** Which courses a list may show: exactly those `canOnCourse` admits (a test checks they agree). */
+export interface CourseFilter {
+  institutionId: string;
+  teacherId?: string;
+  id?: string;
+}
+
+/** The filter for lists of courses the viewer may `action`; null when it may act on none. */
+export function courseFilter(viewer: AuthenticatedViewer, action: CourseAction): CourseFilter | null {
+  const own = { institutionId: viewer.institutionId };
+  switch (viewer.kind) {
+    case 'system':
+      return own;
+    case 'user':
+      return viewer.role === Role.ADMIN ? own : { ...own, teacherId: viewer.userId };
+    case 'apiKey': {
+      const probe: CourseRef = {
+        id: viewer.courseId ?? '',
+        institutionId: viewer.institutionId,
+        teacherId: null,
+      };
+      // The scope part of the rule does not depend on the course: ask it of any course of the key.
+      if (!canOnCourse(viewer, probe, action)) {
+        return null;
+      }
+      return viewer.courseId ? { ...own, id: viewer.courseId } : own;
+    }
+  }
+}
+
+/**
+ * Face images (enrolled face photos and their links) are for people, never for integrations: an
+ * API key reads attendance and submits photos, but downloads no one's face.
+ */
+export function assertMayViewFaces(viewer: Viewer): AuthenticatedViewer {
+  const v = requireAuthenticated(viewer);
+  if (v.kind === 'apiKey') {
+    throw forbidden('API keys cannot see face photos');
+  }
+  return v;
+}
+
 /** Throws unless the viewer may perform `action` on the course (which must be in their institution). */
 export function assertCourse(viewer: Viewer, course: CourseRef, action: CourseAction): AuthenticatedViewer {
   const v = requireAuthenticated(viewer);

@@ -19,9 +19,18 @@ export class TokenSigner {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issueAccessToken(user: Omit<UserViewer, 'kind'>): Promise<{ token: string; expiresAt: Date }> {
+  /** `sessionId` is the login (refresh-token family): logging out or a revoked login ends the token too. */
+  async issueAccessToken(
+    user: Omit<UserViewer, 'kind' | 'sessionId' | 'expiresAt'>,
+    sessionId: string,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(Date.now() + this.accessTtlSeconds * 1000);
-    const token = await new SignJWT({ inst: user.institutionId, role: user.role, email: user.email })
+    const token = await new SignJWT({
+      inst: user.institutionId,
+      role: user.role,
+      email: user.email,
+      sid: sessionId,
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setSubject(user.userId)
@@ -34,17 +43,32 @@ export class TokenSigner {
   /** The viewer a valid access token stands for, or null for a bad or expired one. */
   async verifyAccessToken(token: string): Promise<UserViewer | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      // Only HS256 (no `none`, no key confusion); a token without an expiry would never die.
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
       const role = payload.role;
       if (
         typeof payload.sub !== 'string' ||
+        typeof payload.sid !== 'string' ||
+        typeof payload.exp !== 'number' ||
         typeof payload.inst !== 'string' ||
         typeof payload.email !== 'string' ||
         (role !== Role.ADMIN && role !== Role.TEACHER)
       ) {
         return null;
       }
-      return { kind: 'user', userId: payload.sub, institutionId: payload.inst, role, email: payload.email };
+      return {
+        kind: 'user',
+        userId: payload.sub,
+        institutionId: payload.inst,
+        role,
+        email: payload.email,
+        sessionId: payload.sid,
+        expiresAt: payload.exp * 1000,
+      };
     } catch {
       return null;
     }

@@ -10,6 +10,10 @@ export interface UserViewer {
   institutionId: string;
   role: Role;
   email: string;
+  /** The login (refresh-token family) the access token belongs to; absent for internal viewers. */
+  sessionId?: string;
+  /** When the access token expires (ms since epoch). */
+  expiresAt?: number;
 }
 
 export interface ApiKeyViewer {
@@ -62,3 +66,17 @@ export function actorLabel(viewer: AuthenticatedViewer): string {
 
 export const isAdmin = (viewer: Viewer): boolean =>
   viewer.kind === 'system' || (viewer.kind === 'user' && viewer.role === Role.ADMIN);
+
+/** Whose budget a request spends (rate limits, inference): the user, the key, else the address. */
+export function callerKey(viewer: Viewer, address: string): string {
+  switch (viewer.kind) {
+    case 'user':
+      return `user:${viewer.userId}`;
+    case 'apiKey':
+      return `key:${viewer.keyId}`;
+    case 'system':
+      return 'system';
+    case 'anonymous':
+      return `ip:${address}`;
+  }
+}

@@ -56,6 +56,9 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_DAYS: int(30),
   DEV_LOGIN: z.enum(['auto', 'true', 'false']).default('auto'),
   RATE_LIMIT_PER_MINUTE: int(1200),
+  INFERENCE_MAX_PHOTO_PIXELS: int(25_000_000),
+  INFERENCE_BUDGET_PER_MINUTE: int(0),
+  INFERENCE_BUDGET_TOTAL_PER_MINUTE: int(0),
   LOGIN_ATTEMPTS_PER_MINUTE: int(10),
   MEDIA_URL_TTL_SECONDS: int(600),
   RETENTION_DAYS: int(180),
@@ -147,8 +150,15 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   ACCESS_TOKEN_TTL_SECONDS: 'lifetime of an access token',
   REFRESH_TOKEN_TTL_DAYS: 'lifetime of a refresh token',
   DEV_LOGIN:
-    'auto | true | false: create admin@rollcall.local / rollcall-dev (auto: embedded, non-production only)',
-  RATE_LIMIT_PER_MINUTE: 'requests per minute per user, API key or anonymous address',
+    'auto | true | false: create admin@rollcall.local / rollcall-dev (embedded, non-production only: true with NODE_ENV=production or DATABASE_URL stops the boot)',
+  RATE_LIMIT_PER_MINUTE:
+    'requests per minute per user, API key or anonymous address (HTTP requests and WebSocket operations alike)',
+  INFERENCE_MAX_PHOTO_PIXELS:
+    'largest photo (width x height) analysed; bigger ones answer IMAGE_TOO_LARGE before decoding',
+  INFERENCE_BUDGET_PER_MINUTE:
+    'inference cost units (detector passes, tiles and decoded megapixels) per minute per caller; 0 = 200 x INFERENCE_WORKERS',
+  INFERENCE_BUDGET_TOTAL_PER_MINUTE:
+    'inference cost units per minute for all callers together; 0 = 600 x INFERENCE_WORKERS',
   LOGIN_ATTEMPTS_PER_MINUTE: 'login attempts per minute per e-mail and address',
   MEDIA_URL_TTL_SECONDS: 'how long a signed image link stays valid',
   RETENTION_DAYS: 'class photos and their faces are deleted after this many days (0 = never)',
@@ -192,6 +202,15 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
+  if (
+    result.data.DEV_LOGIN === 'true' &&
+    (result.data.NODE_ENV === 'production' || result.data.DATABASE_URL)
+  ) {
+    throw new Error(
+      'Invalid configuration:\n  DEV_LOGIN: true is refused in production and with DATABASE_URL ' +
+        '(it would create an admin with a published password); create the first admin with `npm run create-admin`',
+    );
+  }
   if (result.data.NODE_ENV === 'production' && !result.data.AUTH_SECRET) {
     throw new Error(
       'Invalid configuration:\n  AUTH_SECRET: required in production (>= 32 random characters)',
@@ -206,9 +225,13 @@ export const introspectionEnabled = (env: Env): boolean =>
     ? env.NODE_ENV !== 'production'
     : env.GRAPHQL_INTROSPECTION === 'true' || env.GRAPHQL_INTROSPECTION === '1';
 
-/** Whether the development login (a known admin password) is enabled. */
+/**
+ * Whether the development login (a known admin password) is enabled: never in production nor on a
+ * real database, whatever DEV_LOGIN says (parseEnv refuses DEV_LOGIN=true there; this holds for an
+ * Env built any other way too).
+ */
 export const devLoginEnabled = (env: Env): boolean =>
-  env.DEV_LOGIN === 'auto' ? !env.DATABASE_URL && env.NODE_ENV !== 'production' : env.DEV_LOGIN === 'true';
+  !env.DATABASE_URL && env.NODE_ENV !== 'production' && env.DEV_LOGIN !== 'false';
 
 let cached: Env | undefined;
 export function env(): Env {

@@ -7,7 +7,7 @@ import { quantile } from 'simple-statistics';
 import type { Cache } from '../cache/cache';
 import { InferenceError, type InferenceEngine, type StageTimings } from '../inference/types';
 import { METRICS_SCOPE, Topic, type AppPubSub, type MetricsSnapshot } from '../pubsub/topics';
-import { classifyError, INTERNAL_SERVER_ERROR } from '../schema/errors';
+import { classifyError, INTERNAL_SERVER_ERROR, SERVER_FAULT_CODES } from '../schema/errors';
 import type { Logger } from './logger';
 
 // Prometheus metrics and the windowed numbers the alert rules and dashboards read. Each app instance
@@ -125,7 +125,10 @@ export interface PhotoObserver {
 
 /** What the HTTP/WebSocket server needs from observability. */
 export interface ServerObservability {
-  plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext>;
+  /** `callerOf` names who sent an operation (user:, key:, ip:) for the per-caller client-error signal. */
+  plugin<TContext extends BaseContext>(
+    callerOf?: (context: TContext) => string,
+  ): ApolloServerPlugin<TContext>;
   /** Prometheus exposition; 401 when METRICS_TOKEN is set and not presented. */
   scrape(authorization: string | undefined): Promise<{ status: number; contentType: string; body: string }>;
   /** Wraps a live subscription's result stream so the active-subscriptions gauge follows it. */
@@ -148,6 +151,7 @@ export class Metrics implements PhotoObserver, ServerObservability {
   private readonly requestDuration: Histogram<'type' | 'outcome'>;
   private readonly resolverDuration: Histogram<'parent' | 'field'>;
   private readonly errorsTotal: Counter<'code'>;
+  private readonly clientErrorsTotal: Counter<'code'>;
   private readonly photosTotal: Counter<'status'>;
   private readonly facesTotal: Counter<'decision'>;
   private readonly photoLatency: Histogram;
@@ -160,6 +164,9 @@ export class Metrics implements PhotoObserver, ServerObservability {
   private readonly window: {
     requests: SlidingCounter;
     failedRequests: SlidingCounter;
+    serverFaults: SlidingCounter;
+    clientErrors: SlidingCounter;
+    clientErrorsByCaller: SlidingKeyedCounter;
     errorsByCode: SlidingKeyedCounter;
     requestMs: SlidingSamples;
     photos: SlidingKeyedCounter;
@@ -199,6 +206,12 @@ export class Metrics implements PhotoObserver, ServerObservability {
     this.errorsTotal = new Counter({
       name: 'rollcall_graphql_errors_total',
       help: 'GraphQL errors by extensions.code',
+      labelNames: ['code'],
+      registers,
+    });
+    this.clientErrorsTotal = new Counter({
+      name: 'rollcall_graphql_client_errors_total',
+      help: 'GraphQL errors caused by the client (bad input, credentials, limits), by extensions.code',
       labelNames: ['code'],
       registers,
     });
@@ -274,6 +287,9 @@ export class Metrics implements PhotoObserver, ServerObservability {
     this.window = {
       requests: new SlidingCounter(w),
       failedRequests: new SlidingCounter(w),
+      serverFaults: new SlidingCounter(w),
+      clientErrors: new SlidingCounter(w),
+      clientErrorsByCaller: new SlidingKeyedCounter(w),
       errorsByCode: new SlidingKeyedCounter(w),
       requestMs: new SlidingSamples(w),
       photos: new SlidingKeyedCounter(w),
@@ -337,13 +353,17 @@ export class Metrics implements PhotoObserver, ServerObservability {
 
   // --- the server's side -------------------------------------------------------------------------
 
-  plugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  plugin<TContext extends BaseContext>(
+    callerOf?: (context: TContext) => string,
+  ): ApolloServerPlugin<TContext> {
     return {
       requestDidStart: () => {
         const started = process.hrtime.bigint();
         let failed = false;
+        let serverFault = false;
+        let clientError = false;
         return Promise.resolve({
-          didEncounterErrors: ({ errors }) => {
+          didEncounterErrors: ({ errors, contextValue }) => {
             failed = true;
             for (const error of errors) {
               const raw = error.extensions.code;
@@ -352,6 +372,15 @@ export class Metrics implements PhotoObserver, ServerObservability {
                 (typeof raw === 'string' ? raw : INTERNAL_SERVER_ERROR);
               this.errorsTotal.inc({ code });
               this.window.errorsByCode.add(code);
+              if (SERVER_FAULT_CODES.has(code)) {
+                serverFault = true;
+              } else {
+                clientError = true;
+                this.clientErrorsTotal.inc({ code });
+              }
+            }
+            if (clientError && !serverFault && callerOf) {
+              this.window.clientErrorsByCaller.add(callerOf(contextValue));
             }
             return Promise.resolve();
           },
@@ -380,6 +409,11 @@ export class Metrics implements PhotoObserver, ServerObservability {
             this.window.requestMs.add(seconds * 1000);
             if (failed) {
               this.window.failedRequests.add();
+            }
+            if (serverFault) {
+              this.window.serverFaults.add();
+            } else if (clientError) {
+              this.window.clientErrors.add();
             }
             return Promise.resolve();
           },
@@ -467,6 +501,12 @@ export class Metrics implements PhotoObserver, ServerObservability {
       windowSeconds: this.windowMs / 1000,
       requests: this.window.requests.total(now),
       errors: this.window.failedRequests.total(now),
+      serverErrors: this.window.serverFaults.total(now),
+      clientErrors: this.window.clientErrors.total(now),
+      clientErrorCallers: Object.entries(this.window.clientErrorsByCaller.totals(now))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([caller, count]) => ({ caller, count })),
       errorsByCode: this.window.errorsByCode.totals(now),
       requestP95Ms: round(this.window.requestMs.quantile(0.95, now)),
       photosDone: photos.DONE ?? 0,

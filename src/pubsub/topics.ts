@@ -42,6 +42,12 @@ export interface MetricsSnapshot {
   windowSeconds: number;
   requests: number;
   errors: number;
+  /** Operations that failed by the server's fault (INTERNAL_SERVER_ERROR, INFERENCE_UNAVAILABLE): what alerts read. */
+  serverErrors?: number;
+  /** Operations refused for the client's input or credentials; never alerted on platform-wide. */
+  clientErrors?: number;
+  /** The callers (user:, key:, ip:) with the most client errors in the window, most first. */
+  clientErrorCallers?: { caller: string; count: number }[];
   errorsByCode: Record<string, number>;
   requestP95Ms: number | null;
   photosDone: number;

@@ -46,6 +46,17 @@ export function withLocalFallback(
           () => local.login.consume(key),
         ),
     },
+    budget: (prefix, pointsPerMinute) => {
+      const remote = shared.budget(prefix, pointsPerMinute);
+      const own = local.budget(prefix, pointsPerMinute);
+      return {
+        consume: (key, points) =>
+          run(
+            () => remote.consume(key, points),
+            () => own.consume(key, points),
+          ),
+      };
+    },
     close: async () => {
       await shared.close().catch(() => undefined);
       await local.close();

@@ -36,6 +36,7 @@ export class PhotoResolver {
     // Refuse a closed or unknown session before reading the upload.
     await this.sessions.getOpen(ctx.viewer, sessionId, CourseAction.SUBMIT_PHOTOS);
     const bytes = await readUpload(photo, this.maxUploadBytes);
+    await ctx.admitInference([bytes]);
     return this.photos.submit(ctx.viewer, sessionId, bytes);
   }
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { CourseAction, requireStaff } from '../auth/access';
+import { assertMayViewFaces, CourseAction, requireStaff } from '../auth/access';
 import { FaceSample } from '../entities/face-sample.entity';
 import { Student } from '../entities/student.entity';
 import type { Context } from '../schema/context';
@@ -7,9 +7,12 @@ import { AddStudentInput } from '../schema/inputs/course.input';
 import { FaceAssessment } from '../schema/types/face-assessment.type';
 import { StudentDataExport } from '../schema/types/student-data-export.type';
 import { GraphQLUpload, readUpload, type FileUpload } from '../schema/upload';
+import { DomainError, ErrorCode } from '../services/domain-error';
 import type { EnrollmentService } from '../services/enrollment.service';
 import type { MediaService } from '../services/media.service';
 import type { StudentService } from '../services/student.service';
+
+const IMAGE_VERDICTS = new Set<ErrorCode>([ErrorCode.INVALID_IMAGE, ErrorCode.IMAGE_TOO_LARGE]);
 
 @Resolver(() => Student)
 export class StudentResolver {
@@ -57,6 +60,7 @@ export class StudentResolver {
     for (const [index, photo] of photos.entries()) {
       buffers.push(await readUpload(photo, this.maxUploadBytes, index));
     }
+    await ctx.admitInference(buffers);
     return this.enrollment.enrollFaces(ctx.viewer, studentId, buffers);
   }
 
@@ -68,7 +72,17 @@ export class StudentResolver {
     @Ctx() ctx: Context,
   ): Promise<FaceAssessment> {
     requireStaff(ctx.viewer);
-    return this.enrollment.assess(ctx.viewer, await readUpload(photo, this.maxUploadBytes));
+    const bytes = await readUpload(photo, this.maxUploadBytes);
+    try {
+      await ctx.admitInference([bytes]);
+    } catch (error) {
+      // An unreadable or oversized photo is a verdict of the assessment, as enrollment gives it.
+      if (error instanceof DomainError && IMAGE_VERDICTS.has(error.code)) {
+        return { ok: false, code: error.code, message: error.message, issues: [], quality: null, box: null };
+      }
+      throw error;
+    }
+    return this.enrollment.assess(ctx.viewer, bytes);
   }
 
   @Mutation(() => Student, {
@@ -110,6 +124,7 @@ export class FaceSampleResolver {
     description: 'A short-lived link to the face photo (signed; no header needed).',
   })
   async imageUrl(@Root() face: FaceSample, @Ctx() ctx: Context): Promise<string> {
+    assertMayViewFaces(ctx.viewer);
     await this.media.noteFacesViewed(ctx.viewer, face.studentId);
     return ctx.mediaUrl('face-samples', face.id);
   }

@@ -11,7 +11,7 @@ import { RefreshToken } from '../entities/refresh-token.entity';
 import { Role, User } from '../entities/user.entity';
 import type { Logger } from '../observability/logger';
 import type { ApiKeyService } from './api-key.service';
-import { DomainError, ErrorCode } from './domain-error';
+import { DomainError, ErrorCode, rateLimited } from './domain-error';
 
 export interface AuthResult {
   accessToken: string;
@@ -27,9 +27,9 @@ export interface NewUser {
   password: string;
 }
 
-/** Answers whether another attempt is allowed (brute-force protection for logins). */
+/** Brute-force protection for logins: resolves with the seconds to wait, 0 when allowed. */
 export interface AttemptLimiter {
-  consume(key: string): Promise<boolean>;
+  consume(key: string): Promise<number>;
 }
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -61,23 +61,52 @@ export class AuthService {
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (bearer) {
-      return (await this.signer.verifyAccessToken(bearer)) ?? ANONYMOUS;
+      const viewer = await this.signer.verifyAccessToken(bearer);
+      return viewer && (await this.loginIsLive(viewer)) ? viewer : ANONYMOUS;
     }
     return ANONYMOUS;
   }
 
+  /**
+   * A signed, unexpired token is not enough: its login must not have been logged out or revoked
+   * (refresh-token reuse), and its user not disabled. One indexed query per check.
+   */
+  private loginIsLive(viewer: UserViewer): Promise<boolean> {
+    return this.dataSource
+      .getRepository(RefreshToken)
+      .createQueryBuilder('r')
+      .innerJoin(User, 'u', 'u.id = r.user_id AND u.disabled_at IS NULL')
+      .where('r.family = :family AND r.user_id = :userId AND r.revoked_at IS NULL', {
+        family: viewer.sessionId,
+        userId: viewer.userId,
+      })
+      .getExists();
+  }
+
   async login(email: string, password: string, clientKey: string): Promise<AuthResult> {
     const normalised = email.trim().toLowerCase();
-    if (!(await this.loginLimiter.consume(`${normalised}|${clientKey}`))) {
-      throw new DomainError(ErrorCode.RATE_LIMITED, 'Too many login attempts; wait a minute and try again');
+    const wait = await this.loginLimiter.consume(`${normalised}|${clientKey}`);
+    if (wait > 0) {
+      throw rateLimited(wait, 'Too many login attempts');
     }
-    const user = await this.dataSource
+    // E-mails are unique per institution: the same address may hold accounts in several.
+    const candidates = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
       .where('lower(u.email) = :email', { email: normalised })
-      .getOne();
-    const valid = await argon2Verify(user?.passwordHash ?? (await DUMMY_HASH), password);
-    if (!user || !valid || user.disabledAt) {
+      .orderBy('u.created_at', 'ASC')
+      .limit(5)
+      .getMany();
+    let user: User | undefined;
+    for (const candidate of candidates) {
+      if (!user && (await argon2Verify(candidate.passwordHash, password)) && !candidate.disabledAt) {
+        user = candidate;
+      }
+    }
+    if (candidates.length === 0) {
+      await argon2Verify(await DUMMY_HASH, password);
+    }
+    if (!user) {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Wrong e-mail or password');
     }
     return this.issue(user, randomUUID());
@@ -176,22 +205,27 @@ export class AuthService {
       );
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new DomainError(ErrorCode.CONFLICT, `A user with e-mail ${email} already exists`, {
-          field: 'email',
-        });
+        // Unique per institution only, so this names nothing outside the admin's own institution.
+        throw new DomainError(
+          ErrorCode.CONFLICT,
+          'A user with this e-mail already exists in the institution',
+          {
+            field: 'email',
+          },
+        );
       }
       throw error;
     }
   }
 
   private async issue(user: User, family: string): Promise<AuthResult> {
-    const viewer: Omit<UserViewer, 'kind'> = {
+    const viewer: Omit<UserViewer, 'kind' | 'sessionId' | 'expiresAt'> = {
       userId: user.id,
       institutionId: user.institutionId,
       role: user.role,
       email: user.email,
     };
-    const { token, expiresAt } = await this.signer.issueAccessToken(viewer);
+    const { token, expiresAt } = await this.signer.issueAccessToken(viewer, family);
     const refreshToken = randomToken();
     await this.dataSource.getRepository(RefreshToken).insert({
       userId: user.id,

@@ -1,5 +1,5 @@
 import type { DataSource, FindOptionsWhere } from 'typeorm';
-import { assertCourse, CourseAction, requireAuthenticated, requireStaff } from '../auth/access';
+import { assertCourse, CourseAction, courseFilter, requireAuthenticated, requireStaff } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
 import { Course } from '../entities/course.entity';
@@ -84,20 +84,8 @@ export class CourseService {
     return { items, total, hasMore: page.skip + items.length < total };
   }
 
-  /** A filter for the courses `viewer` may read; null when none. */
-  visibleTo(viewer: Viewer): FindOptionsWhere<Course> | null {
-    const v = requireAuthenticated(viewer);
-    switch (v.kind) {
-      case 'system':
-        return { institutionId: v.institutionId };
-      case 'user':
-        return v.role === Role.ADMIN
-          ? { institutionId: v.institutionId }
-          : { institutionId: v.institutionId, teacherId: v.userId };
-      case 'apiKey':
-        return v.scopes.length === 0
-          ? null
-          : { institutionId: v.institutionId, ...(v.courseId ? { id: v.courseId } : {}) };
-    }
+  /** A filter for the courses `viewer` may `action` (READ: exactly what `get` allows); null when none. */
+  visibleTo(viewer: Viewer, action = CourseAction.READ): FindOptionsWhere<Course> | null {
+    return courseFilter(requireAuthenticated(viewer), action);
   }
 }

@@ -18,6 +18,8 @@ export enum ErrorCode {
   SESSION_CLOSED = 'SESSION_CLOSED',
   INFERENCE_UNAVAILABLE = 'INFERENCE_UNAVAILABLE',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** The caller (or the platform) has spent its inference budget for now; retry later. */
+  INFERENCE_BUDGET_EXCEEDED = 'INFERENCE_BUDGET_EXCEEDED',
 }
 
 export class DomainError extends Error {
@@ -33,6 +35,26 @@ export class DomainError extends Error {
 
 export const notFound = (what: string, id: string) =>
   new DomainError(ErrorCode.NOT_FOUND, `${what} ${id} does not exist`, { id });
+
+/** Over a budget: `retryAfter` (seconds) travels in extensions and, over HTTP, as Retry-After. */
+export const rateLimited = (retryAfter: number, what: string, code = ErrorCode.RATE_LIMITED) =>
+  new DomainError(code, `${what}; retry in ${retryAfter} s`, { retryAfter });
+
+/**
+ * Looks a record up through its parent (session, course, student): whatever the parent check
+ * answers as NOT_FOUND is answered as this record's NOT_FOUND, so another institution's record gets
+ * exactly the answer of a random id and its parent's id never leaks.
+ */
+export async function throughParent<T>(what: string, id: string, check: Promise<T>): Promise<T> {
+  try {
+    return await check;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === ErrorCode.NOT_FOUND) {
+      throw notFound(what, id);
+    }
+    throw error;
+  }
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

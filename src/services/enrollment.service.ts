@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { CourseAction, requireAuthenticated, requireStaff } from '../auth/access';
+import { assertMayViewFaces, CourseAction, requireAuthenticated, requireStaff } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
@@ -10,7 +10,7 @@ import type { FaceEmbeddingRepository } from '../repositories/face-embedding.rep
 import { faceSourceCrop } from '../storage/face-crop';
 import type { FileStorage } from '../storage/file-storage';
 import { AuditAction, type AuditService } from './audit.service';
-import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
+import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound, throughParent } from './domain-error';
 import { faceEmbeddings, type Embeddings } from './inference-contract';
 import type { RosterService } from './roster.service';
 import type { StudentService } from './student.service';
@@ -176,6 +176,7 @@ export class EnrollmentService {
 
   async listFaces(viewer: Viewer, studentId: string): Promise<FaceSample[]> {
     await this.students.get(viewer, studentId);
+    assertMayViewFaces(viewer);
     return this.dataSource
       .getRepository(FaceSample)
       .find({ where: { studentId }, order: { createdAt: 'ASC' } });
@@ -188,7 +189,7 @@ export class EnrollmentService {
     if (!face) {
       throw notFound('FaceSample', faceId);
     }
-    await this.students.get(viewer, face.studentId, CourseAction.MANAGE);
+    await throughParent('FaceSample', faceId, this.students.get(viewer, face.studentId, CourseAction.MANAGE));
     await this.dataSource.transaction(async (m) => {
       await m.delete(FaceSample, { id: face.id });
       await this.audit.record(

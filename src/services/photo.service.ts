@@ -21,7 +21,7 @@ import type { FaceEmbeddingRepository } from '../repositories/face-embedding.rep
 import type { FileStorage } from '../storage/file-storage';
 import { toAttendanceEvent, type AttendanceService } from './attendance.service';
 import { AuditAction, type AuditService } from './audit.service';
-import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound } from './domain-error';
+import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound, throughParent } from './domain-error';
 import { roundBox } from './enrollment.service';
 import { faceEmbeddings, matchFaces } from './inference-contract';
 import type { Page, PageRequest } from './page';
@@ -126,7 +126,11 @@ export class PhotoService {
     if (!photo) {
       throw notFound('Photo', photoId);
     }
-    await this.sessions.get(viewer, photo.sessionId, CourseAction.FOLLOW_PHOTOS);
+    await throughParent(
+      'Photo',
+      photoId,
+      this.sessions.get(viewer, photo.sessionId, CourseAction.FOLLOW_PHOTOS),
+    );
     return photo;
   }
 
@@ -442,7 +446,7 @@ export class PhotoService {
     if (!face) {
       throw notFound('PhotoFace', faceId);
     }
-    await this.sessions.get(viewer, face.sessionId, action);
+    await throughParent('PhotoFace', faceId, this.sessions.get(viewer, face.sessionId, action));
     return face;
   }
 

@@ -1,8 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { canOnCourse, CourseAction, forbidden, requireAdmin, requireAuthenticated } from '../auth/access';
+import {
+  assertMayViewFaces,
+  canOnCourse,
+  CourseAction,
+  courseFilter,
+  forbidden,
+  requireAdmin,
+  requireAuthenticated,
+} from '../auth/access';
 import { actorLabel, isAdmin, type AuthenticatedViewer, type Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
 import { AttendanceRecord } from '../entities/attendance-record.entity';
+import { AttendanceSession } from '../entities/attendance-session.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
 import { Course } from '../entities/course.entity';
 import { FaceSample } from '../entities/face-sample.entity';
@@ -215,13 +224,28 @@ export class StudentService {
     id: string,
   ): Promise<{ student: Student; records: AttendanceRecord[]; faces: FaceSample[] }> {
     const student = await this.get(viewer, id, CourseAction.MANAGE);
-    const [records, faces] = await Promise.all([
-      this.dataSource.getRepository(AttendanceRecord).find({ where: { studentId: student.id } }),
-      this.dataSource
-        .getRepository(FaceSample)
-        .find({ where: { studentId: student.id }, order: { createdAt: 'ASC' } }),
-    ]);
-    await this.audit.record(requireAuthenticated(viewer), AuditAction.DATA_EXPORTED, {
+    const actor = assertMayViewFaces(viewer);
+    // The same scope as the lists: a teacher exports the records of their own courses only (another
+    // teacher's notes on a shared student are theirs), an admin those of the whole institution.
+    const readable = courseFilter(actor, CourseAction.READ);
+    const records = readable
+      ? await this.dataSource
+          .getRepository(AttendanceRecord)
+          .createQueryBuilder('r')
+          .innerJoin(AttendanceSession, 's', 's.id = r.session_id')
+          .innerJoin(Course, 'c', 'c.id = s.course_id')
+          .where('r.student_id = :studentId', { studentId: student.id })
+          .andWhere('c.institution_id = :institutionId', { institutionId: readable.institutionId })
+          .andWhere(readable.teacherId ? 'c.teacher_id = :teacherId' : 'TRUE', {
+            teacherId: readable.teacherId,
+          })
+          .andWhere(readable.id ? 'c.id = :courseId' : 'TRUE', { courseId: readable.id })
+          .getMany()
+      : [];
+    const faces = await this.dataSource
+      .getRepository(FaceSample)
+      .find({ where: { studentId: student.id }, order: { createdAt: 'ASC' } });
+    await this.audit.record(actor, AuditAction.DATA_EXPORTED, {
       type: 'Student',
       id: student.id,
     });

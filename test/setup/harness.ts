@@ -58,6 +58,8 @@ export async function startTestApp(
     // Tests fire requests faster than any person; limits get their own tests.
     RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+    INFERENCE_BUDGET_PER_MINUTE: '1000000',
+    INFERENCE_BUDGET_TOTAL_PER_MINUTE: '1000000',
     ...overrides,
   });
   const app = await startApp(env, options);

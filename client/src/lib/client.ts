@@ -1,6 +1,6 @@
 import { cacheExchange, Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { authorizationHeader, ensureFreshSession } from './auth';
+import { authorizationHeader, ensureFreshSession, refreshSession, sessionStore } from './auth';
 import { graphqlHttpUrl, graphqlWsUrl } from './config';
 import { authFetch } from './http';
 
@@ -25,14 +25,43 @@ export function apiClientFor(userKey: string): ApiClient {
   return current.client;
 }
 
+/**
+ * The server closes a socket whose credentials stopped being valid with 4403 ("credentials expired"
+ * or "credentials revoked"). graphql-ws retries 4403 and resubscribes every live subscription on
+ * the new socket; the token is renewed first, so the live view carries on.
+ */
+const CREDENTIALS_CLOSE_CODE = 4403;
+
 function createApiClient(): ApiClient {
+  let renew = false;
   const ws = createWsClient({
     url: () => graphqlWsUrl(),
     lazy: true,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
+    // After a credentials close, reconnect at once with the renewed token instead of backing off.
+    retryWait: async (retries) => {
+      const wait =
+        renew && retries === 0 && sessionStore.get()
+          ? 0
+          : Math.min(30_000, 1000 * 2 ** retries) + Math.random() * 1000;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    },
+    on: {
+      closed: (event) => {
+        if ((event as { code?: number }).code === CREDENTIALS_CLOSE_CODE) {
+          renew = true;
+        }
+      },
+    },
     connectionParams: async () => {
-      await ensureFreshSession();
+      if (renew) {
+        renew = false;
+        // The server refused the token (expired, or its login ended): trade the refresh token now.
+        await refreshSession();
+      } else {
+        await ensureFreshSession();
+      }
       const authorization = authorizationHeader();
       return authorization ? { authorization } : {};
     },

@@ -32,6 +32,14 @@ export class SystemMetrics {
   @Field(() => Int, { description: 'Operations that returned at least one error.' })
   errors: number;
 
+  @Field(() => Int, {
+    description: "Operations that failed by the server's fault (what the error-rate alert reads).",
+  })
+  serverErrors: number;
+
+  @Field(() => Int, { description: "Operations refused for the client's input, credentials or limits." })
+  clientErrors: number;
+
   @Field(() => Float, { nullable: true, description: 'errors / requests; null without requests.' })
   errorRate: number | null;
 
@@ -104,6 +112,8 @@ export function toSystemMetrics(s: MetricsSnapshot): SystemMetrics {
     windowSeconds: s.windowSeconds,
     requests: s.requests,
     errors: s.errors,
+    serverErrors: s.serverErrors ?? 0,
+    clientErrors: s.clientErrors ?? 0,
     errorRate: s.requests > 0 ? s.errors / s.requests : null,
     errorsByCode: pairs(s.errorsByCode),
     requestP95Ms: s.requestP95Ms,
