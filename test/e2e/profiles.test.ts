@@ -419,6 +419,30 @@ describe('profiles across models (issue 10)', () => {
     ]);
   });
 
+  it('reports session recall over all photos and per photo', async () => {
+    const RECALL = `query($id: ID!) { sessionRecall(sessionId: $id) { sessionId enrolled seen recall perPhoto { photoId seen } } }`;
+    const { sessionRecall: r } = await gqlOk<{
+      sessionRecall: {
+        enrolled: number;
+        seen: number;
+        recall: number;
+        perPhoto: { photoId: string; seen: number }[];
+      };
+    }>(teacher, RECALL, { id: sessions[0] });
+    const faces = await app.dataSource.getRepository(PhotoFace).findBy({ sessionId: sessions[0] });
+    const named = faces.filter((f) => f.studentId);
+    expect(r.enrolled).toBe(students.size);
+    expect(r.seen).toBe(new Set(named.map((f) => f.studentId)).size);
+    expect(r.recall).toBeCloseTo(r.seen / r.enrolled, 6);
+    expect(r.perPhoto).toHaveLength(new Set(faces.map((f) => f.photoId)).size);
+    for (const p of r.perPhoto) {
+      expect(p.seen).toBe(new Set(named.filter((f) => f.photoId === p.photoId).map((f) => f.studentId)).size);
+    }
+    expect(r.seen).toBeGreaterThan(Math.max(...r.perPhoto.map((p) => p.seen)));
+    expect(codesOf(await gql(teacher, RECALL, { id: randomUUID() }))).toEqual(['NOT_FOUND']);
+    expect(codesOf(await gql(otherTeacher, RECALL, { id: sessions[0] }))).toEqual(['FORBIDDEN']);
+  });
+
   it('deleting a student deletes their faces, embeddings and learned samples', async () => {
     const ariel = students.get('ariel_sharon')!;
     const samples = await samplesOf(ariel);
