@@ -21,7 +21,8 @@ describe('privacy', () => {
   const count = async (sql: string, params: unknown[]) =>
     Number((await app.dataSource.query<Row[]>(sql, params))[0]?.n ?? 0);
 
-  const rosterKey = () => `roster:${app.engine.model}:${courseId}`;
+  // RosterService's key names the model set.
+  const rosterKey = () => `roster:${[...app.engine.models].sort().join('+')}:${courseId}`;
 
   beforeAll(async () => {
     app = await startTestApp({ SUBMIT_WAIT_MS: '60000', RETENTION_DAYS: '30' });
