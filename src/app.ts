@@ -109,6 +109,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       minFaceSize: env.INFERENCE_MIN_FACE_SIZE,
       tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
       tileSize: env.INFERENCE_TILE_SIZE,
+      models: env.RECOGNITION_MODELS,
     });
   const engine = instrumentEngine(rawEngine, metrics);
   await engine.ready();
