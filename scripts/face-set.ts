@@ -38,8 +38,9 @@ export function backend(): Promise<LoadedModels> {
 }
 
 /**
- * Analyses one file. FACE_SET_CACHE=<file.json> keeps the results between runs while iterating on
- * calibration (keyed by the file's hash and the options); never set in CI or for published numbers.
+ * Analyses one file. FACE_SET_CACHE=<file.json> keeps the results between runs (calibrate, then the
+ * accuracy bench on the same analyses), keyed by the file's hash and the options but not by the
+ * code: delete the file after changing the pipeline or the models. Unset in CI.
  */
 export async function analyzeFile(file: string, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   const bytes = await readFile(file);

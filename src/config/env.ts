@@ -40,15 +40,15 @@ const schema = z.object({
   INFERENCE_MIN_FACE_SIZE: int(20),
   INFERENCE_TILE_MIN_DIMENSION: int(2400),
   INFERENCE_TILE_SIZE: int(800),
+  // Kept as the configured text (parsed where the engine is built); checked here so a typo fails the boot.
   RECOGNITION_MODELS: z
     .string()
     .default('face-api,mobilefacenet')
-    .transform((v, ctx) => {
+    .superRefine((v, ctx) => {
       try {
-        return parseModelList(v);
+        parseModelList(v);
       } catch (error) {
         ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        return z.NEVER;
       }
     }),
   MAX_UPLOAD_BYTES: int(15 * 1024 * 1024),
@@ -138,7 +138,7 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
     'photos with a longer side from this many px are also scanned in overlapping tiles, for small faces (0 = off)',
   INFERENCE_TILE_SIZE: 'tile side in px (a face of f px reaches the detector at f * 512 / tile px)',
   RECOGNITION_MODELS:
-    'embedding models of the ensemble, comma-separated: face-api (128-d descriptor), mobilefacenet (512-d, ONNX); a model that fails to load is left out and reported',
+    'embedding models, comma-separated: face-api, mobilefacenet (one failing to load is left out)',
   MAX_UPLOAD_BYTES: 'largest accepted upload',
   MAX_IMAGE_PIXELS: 'largest accepted image (width x height), checked before decoding',
   MAX_PHOTOS_PER_ENROLLMENT: 'most photos in one enrollFaces call',
