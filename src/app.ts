@@ -10,7 +10,7 @@ import type { Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
 import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
-import { createInferenceEngine, type InferenceEngine } from './inference';
+import { createInferenceEngine, parseModelList, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
@@ -117,6 +117,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       minFaceSize: env.INFERENCE_MIN_FACE_SIZE,
       tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
       tileSize: env.INFERENCE_TILE_SIZE,
+      models: parseModelList(env.RECOGNITION_MODELS),
     });
   const engine = instrumentEngine(rawEngine, metrics);
   await engine.ready();
