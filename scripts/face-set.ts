@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadBackend, type LoadedBackend } from '../src/inference/backend';
-import { analyzeImage, loadNets, type PipelineConfig } from '../src/inference/pipeline';
+import { loadBackend } from '../src/inference/backend';
+import { parseModelList } from '../src/inference/models';
+import { analyzeImage, loadNets, type LoadedModels, type PipelineConfig } from '../src/inference/pipeline';
 import type { AnalyzeOptions, DetectedFace, ImageAnalysis } from '../src/inference/types';
 
 // Shared by the calibration script, the accuracy harness and the inference tests: runs the server's
@@ -23,20 +24,23 @@ export interface PersonPhoto {
   face: DetectedFace | null;
 }
 
-let backendPromise: Promise<LoadedBackend> | undefined;
-/** One backend with face-api's nets and every configured embedding model (RECOGNITION_MODELS). */
-export function backend(): Promise<LoadedBackend> {
+let backendPromise: Promise<LoadedModels> | undefined;
+/** One backend with face-api's nets and the embedding models of RECOGNITION_MODELS (default all). */
+export function backend(): Promise<LoadedModels> {
   backendPromise ??= (async () => {
     const b = await loadBackend((process.env.INFERENCE_BACKEND as 'wasm' | undefined) ?? 'auto');
-    await loadNets(b, PIPELINE_CONFIG.models);
-    return b;
+    const models = process.env.RECOGNITION_MODELS
+      ? parseModelList(process.env.RECOGNITION_MODELS)
+      : undefined;
+    return loadNets(b, models);
   })();
   return backendPromise;
 }
 
 /**
- * Analyses one file. FACE_SET_CACHE=<file.json> keeps the results between runs while iterating on
- * calibration (keyed by the file's hash and the options); never set in CI or for published numbers.
+ * Analyses one file. FACE_SET_CACHE=<file.json> keeps the results between runs (calibrate, then the
+ * accuracy bench on the same analyses), keyed by the file's hash and the options but not by the
+ * code: delete the file after changing the pipeline or the models. Unset in CI.
  */
 export async function analyzeFile(file: string, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   const bytes = await readFile(file);

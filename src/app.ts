@@ -10,7 +10,7 @@ import { callerKey, type Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
 import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
-import { createInferenceEngine, InferenceError, probe, type InferenceEngine } from './inference';
+import { createInferenceEngine, InferenceError, parseModelList, probe, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
@@ -168,6 +168,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       minFaceSize: env.INFERENCE_MIN_FACE_SIZE,
       tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
       tileSize: env.INFERENCE_TILE_SIZE,
+      models: parseModelList(env.RECOGNITION_MODELS),
     });
   // The guard sits outside the instrumentation: its own refusals are not counted as worker crashes.
   const engine = guardInference(

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { parseModelList } from '../inference/models';
 
 // Every variable Rollcall reads, in one place, parsed once. A bad value fails the boot with every
 // problem listed, instead of surfacing as a strange error on the first request.
@@ -38,6 +39,17 @@ const schema = z.object({
   INFERENCE_MIN_FACE_SIZE: int(20),
   INFERENCE_TILE_MIN_DIMENSION: int(2400),
   INFERENCE_TILE_SIZE: int(800),
+  // Kept as the configured text (parsed where the engine is built); checked here so a typo fails the boot.
+  RECOGNITION_MODELS: z
+    .string()
+    .default('face-api,mobilefacenet')
+    .superRefine((v, ctx) => {
+      try {
+        parseModelList(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
   MAX_UPLOAD_BYTES: int(15 * 1024 * 1024),
   MAX_IMAGE_PIXELS: int(50_000_000),
   MAX_PHOTOS_PER_ENROLLMENT: int(10),
@@ -133,6 +145,8 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   INFERENCE_TILE_MIN_DIMENSION:
     'photos with a longer side from this many px are also scanned in overlapping tiles, for small faces (0 = off)',
   INFERENCE_TILE_SIZE: 'tile side in px (a face of f px reaches the detector at f * 512 / tile px)',
+  RECOGNITION_MODELS:
+    'embedding models, comma-separated: face-api, mobilefacenet (one failing to load is left out)',
   MAX_UPLOAD_BYTES: 'largest accepted upload',
   MAX_IMAGE_PIXELS: 'largest accepted image (width x height), checked before decoding',
   MAX_PHOTOS_PER_ENROLLMENT: 'most photos in one enrollFaces call',

@@ -25,7 +25,7 @@ export interface LoadedBackend {
 // so they are required by a computed name that bundlers and tsc leave alone.
 const optionalRequire = (id: string): unknown => require(id);
 
-function gpuRuntimePresent(): boolean {
+export function gpuRuntimePresent(): boolean {
   return (
     existsSync('/dev/nvidia0') ||
     existsSync('/dev/nvidiactl') ||

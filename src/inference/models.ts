@@ -93,11 +93,26 @@ export async function verifyModels(): Promise<void> {
   await verify(networksFor((n) => n.package === '@vladmandic/face-api'));
 }
 
-/** Verifies the files of one embedding model (face-api's descriptor or an ONNX network). */
-export async function verifyEmbeddingModel(id: string): Promise<void> {
+/**
+ * Verifies the files of one embedding model (face-api's descriptor or an ONNX network); `file`
+ * checks a file at another path against the same checksum (a copy, or a test's damaged file).
+ */
+export async function verifyEmbeddingModel(id: string, file?: string): Promise<void> {
   const networks = networksFor((n) => 'embedding' in n && n.embedding?.id === id);
   if (networks.length === 0) {
     throw new Error(`no weights for model ${id} in models/manifest.json`);
   }
-  await verify(networks);
+  if (file === undefined) {
+    await verify(networks);
+    return;
+  }
+  const expected = Object.values(networks[0]!.files).find((v): v is string => typeof v === 'string');
+  const actual = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+  if (actual !== expected) {
+    throw new Error(
+      `model file ${path.basename(file)} has checksum ${actual}, expected ${expected} (models/manifest.json)`,
+    );
+  }
 }

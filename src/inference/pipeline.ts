@@ -1,7 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { LoadedBackend } from './backend';
 import { decode, faceGrey, faceThumbnail, probe, type ImageLimits } from './image';
-import { FACE_API_MODEL, modelDirectory, verifyModels } from './models';
+import { logger } from './logger';
+import {
+  FACE_API_MODEL,
+  KNOWN_MODELS,
+  MOBILEFACENET_MODEL,
+  modelDirectory,
+  verifyEmbeddingModel,
+  verifyModels,
+  weightFile,
+} from './models';
+import { loadOnnxEmbedder, type Embedder } from './onnx-embedder';
 import { assessQuality, brightness, pose, sharpness, type Point } from './quality';
 import { DEFAULT_TILING, suppressDuplicates, tileGrid, touchesInnerEdge, type TilingConfig } from './tiling';
 import type { AnalyzeOptions, DetectedFace, ImageAnalysis } from './types';
@@ -17,10 +27,13 @@ interface Found {
   box: Box;
   score: number;
   landmarks: Point[];
-  descriptor: Float32Array;
+  /** face-api's descriptor, when that model runs. */
+  descriptor?: Float32Array;
 }
 
 const GREY_SIZE = 64;
+/** Padding on each side, as a share of the longer side, for the padded detection pass. */
+const PAD_FRACTION = 0.15;
 
 interface Box {
   x: number;
@@ -29,14 +42,63 @@ interface Box {
   height: number;
 }
 
-/** Loads the three networks once per backend (per worker thread). */
-export async function loadNets(backend: LoadedBackend, _models?: string[]): Promise<void> {
+/** A backend with its detector and landmark nets, and the embedding models that loaded. */
+export interface LoadedModels extends LoadedBackend {
+  /** Embedding models ready to run, in canonical order. */
+  models: string[];
+  /** Models that were asked for but could not be loaded, with the reason (the worker runs without them). */
+  failed: { model: string; reason: string }[];
+  onnx: Map<string, Embedder>;
+}
+
+/**
+ * Loads the networks once per backend (per worker thread). Detection and landmarks are required;
+ * each embedding model is optional: one that fails its checksum or does not load is left out and
+ * reported, and the others carry on (the matcher then uses the calibration for that subset).
+ */
+export async function loadNets(
+  backend: LoadedBackend,
+  wanted: string[] = [...KNOWN_MODELS],
+  /** Another weight file per ONNX model id (tests load a damaged copy to exercise degradation). */
+  files: Record<string, string> = {},
+): Promise<LoadedModels> {
   const dir = modelDirectory();
   await verifyModels();
   const { nets } = backend.faceapi;
   await nets.ssdMobilenetv1.loadFromDisk(dir);
   await nets.faceLandmark68Net.loadFromDisk(dir);
-  await nets.faceRecognitionNet.loadFromDisk(dir);
+  const loaded: LoadedModels = { ...backend, models: [], failed: [], onnx: new Map() };
+  for (const model of KNOWN_MODELS.filter((m) => wanted.includes(m))) {
+    try {
+      if (model === FACE_API_MODEL) {
+        await verifyEmbeddingModel(model);
+        await nets.faceRecognitionNet.loadFromDisk(dir);
+      } else if (model === MOBILEFACENET_MODEL) {
+        const file = files[model] ?? weightFile('fr_feature', 'fr_feature.onnx');
+        await verifyEmbeddingModel(model, file);
+        loaded.onnx.set(model, await loadOnnxEmbedder(file));
+      }
+      loaded.models.push(model);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      loaded.failed.push({ model, reason });
+      logger.error({ model, reason }, 'embedding model failed to load; running without it');
+    }
+  }
+  if (loaded.models.length === 0) {
+    throw new Error(
+      `no embedding model could be loaded (${loaded.failed.map((f) => `${f.model}: ${f.reason}`).join('; ')})`,
+    );
+  }
+  logger.info(
+    {
+      models: loaded.models,
+      failed: loaded.failed.map((f) => f.model),
+      providers: [...loaded.onnx.values()].map((e) => e.provider),
+    },
+    'embedding models loaded',
+  );
+  return loaded;
 }
 
 function l2normalise(v: Float32Array): number[] {
@@ -50,13 +112,16 @@ function l2normalise(v: Float32Array): number[] {
 
 /** Decode -> detect -> landmarks/alignment -> descriptors, for every face of one image. */
 export async function analyzeImage(
-  backend: LoadedBackend,
+  backend: LoadedModels,
   bytes: Uint8Array,
   config: PipelineConfig,
   options: AnalyzeOptions = {},
 ): Promise<ImageAnalysis> {
   const { faceapi } = backend;
   const t0 = performance.now();
+  // Only loaded models run; asking for none of them (e.g. a model that failed here) runs all loaded.
+  const asked = options.models ? backend.models.filter((m) => options.models!.includes(m)) : [];
+  const run = asked.length > 0 ? asked : backend.models;
   const tiling = { ...DEFAULT_TILING, ...definedOnly(config) };
   const upright = await probe(bytes, config.maxPixels);
   // Enrollment (maxFaces) wants the main face, never tiny bystanders: no tiling there.
@@ -75,18 +140,58 @@ export async function analyzeImage(
   const input = faceapi.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
   let detectMs = 0;
   let embedMs = 0;
+  const embedMsByModel: Record<string, number> = Object.fromEntries(run.map((m) => [m, 0]));
   let found: Found[] = [];
   const opts = new faceapi.SsdMobilenetv1Options({
     minConfidence: config.minDetectionScore,
     maxResults: 200,
   });
 
+  /** face-api's 128-d descriptors for faces with these landmarks, one batch (undefined when not asked). */
+  const faceApiDescriptors = async (
+    landmarks: InstanceType<typeof faceapi.FaceLandmarks>[],
+    source = input,
+  ): Promise<Float32Array[] | undefined> => {
+    if (!run.includes(FACE_API_MODEL)) {
+      return undefined;
+    }
+    const t = performance.now();
+    const aligned = await faceapi.extractFaceTensors(
+      source,
+      landmarks.map((l) => l.align(null, { useDlibAlignment: true })),
+    );
+    const descriptors = asArray(await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(aligned));
+    aligned.forEach((a) => a.dispose());
+    embedMsByModel[FACE_API_MODEL]! += performance.now() - t;
+    return descriptors;
+  };
+
   /** face-api's detection + landmark chain on the whole image, then one batched descriptor call. */
-  const analyzeWhole = async (maxFaces?: number) => {
+  const analyzeWhole = async (maxFaces?: number, pad = 0) => {
+    // A padded copy: SSD misses a face that fills the frame or touches its edge; coordinates are
+    // shifted back by the padding below.
+    const source =
+      pad > 0
+        ? faceapi.tf.pad(input, [
+            [pad, pad],
+            [pad, pad],
+            [0, 0],
+          ])
+        : input;
+    try {
+      return await wholePass(source, pad, maxFaces);
+    } finally {
+      if (source !== input) {
+        source.dispose();
+      }
+    }
+  };
+
+  const wholePass = async (source: typeof input, pad: number, maxFaces?: number) => {
     const t = performance.now();
     // face-api's own chain: its crops and landmark shifts are what the descriptor network was
     // validated with (our hand-rolled equivalent drifted by 0.5 in distance).
-    const detected = await faceapi.detectAllFaces(input, opts).withFaceLandmarks();
+    const detected = await faceapi.detectAllFaces(source, opts).withFaceLandmarks();
     const t2 = performance.now();
     detectMs += t2 - t;
     // Small faces are dropped before the descriptor stage; the largest are kept when a cap is asked.
@@ -100,23 +205,21 @@ export async function analyzeImage(
       return [];
     }
     // All faces of the photo go through the descriptor net as one batch.
-    const aligned = await faceapi.extractFaceTensors(
-      input,
-      kept.map((k) => k.landmarks.align(null, { useDlibAlignment: true })),
+    const descriptors = await faceApiDescriptors(
+      kept.map((k) => k.landmarks),
+      source,
     );
-    const descriptors = asArray(await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(aligned));
-    aligned.forEach((a) => a.dispose());
     embedMs += performance.now() - t2;
     return kept.map((k, i): Found => ({
       box: {
-        x: k.detection.box.x,
-        y: k.detection.box.y,
+        x: k.detection.box.x - pad,
+        y: k.detection.box.y - pad,
         width: k.detection.box.width,
         height: k.detection.box.height,
       },
       score: k.detection.score,
-      landmarks: k.landmarks.positions.map((p) => ({ x: p.x, y: p.y })),
-      descriptor: descriptors[i]!,
+      landmarks: k.landmarks.positions.map((p) => ({ x: p.x - pad, y: p.y - pad })),
+      descriptor: descriptors?.[i],
     }));
   };
 
@@ -164,29 +267,50 @@ export async function analyzeImage(
     crops.forEach((c) => c.dispose());
     // As face-api's chain does: landmarks come relative to the crop and are shifted by its origin.
     const placed = landmarks.map((l, i) => asArray(l)[0]!.shiftBy(rects[i]!.x, rects[i]!.y));
-    const aligned = await faceapi.extractFaceTensors(
-      input,
-      placed.map((l) => l.align(null, { useDlibAlignment: true })),
-    );
-    const descriptors = asArray(await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(aligned));
-    aligned.forEach((a) => a.dispose());
+    const descriptors = await faceApiDescriptors(placed);
     embedMs += performance.now() - t2;
     return fresh.map((f, i) => ({
       box: f.box,
       score: f.score,
       landmarks: placed[i]!.positions.map((p) => ({ x: p.x, y: p.y })),
-      descriptor: descriptors[i]!,
+      descriptor: descriptors?.[i],
     }));
   };
 
   try {
-    found = await analyzeWhole(options.maxFaces);
-    if (tiled) {
+    // Single-face photos (enrollment, verification) are always padded: their face is often large and
+    // near an edge. Group photos are padded only as a second chance when nothing was found, since
+    // padding shrinks every face in the detector's 512 px view.
+    const pad = Math.round(PAD_FRACTION * Math.max(image.width, image.height));
+    found = await analyzeWhole(options.maxFaces, options.maxFaces !== undefined ? pad : 0);
+    if (found.length === 0 && options.maxFaces === undefined && !tiled) {
+      found = await analyzeWhole(undefined, pad);
+    }
+    // Tiles cost a detector pass each: skip them when the whole image already shows a group of
+    // faces that are all well above the size the whole pass can still see (no sign of small ones).
+    if (tiled && (options.tiling === true || suggestsSmallFaces(found, image, tiling.tileSize))) {
       found = [...found, ...(await smallFacesFromTiles())];
     }
   } finally {
     input.dispose();
   }
+
+  // The ONNX models align each face themselves (5-point similarity warp) from the 68 landmarks.
+  const onnxEmbeddings = new Map<Found, Record<string, number[]>>();
+  const tEmbed = performance.now();
+  for (const model of run) {
+    const embedder = backend.onnx.get(model);
+    if (!embedder) {
+      continue;
+    }
+    const t = performance.now();
+    for (const r of found) {
+      const e = await embedder.embed(image, r.landmarks);
+      onnxEmbeddings.set(r, { ...onnxEmbeddings.get(r), [model]: l2normalise(e) });
+    }
+    embedMsByModel[model]! += performance.now() - t;
+  }
+  embedMs += performance.now() - tEmbed;
 
   const faces: DetectedFace[] = [];
   for (const r of found) {
@@ -209,7 +333,10 @@ export async function analyzeImage(
       },
       detectionScore: r.score,
       quality,
-      embeddings: { [FACE_API_MODEL]: l2normalise(r.descriptor) },
+      embeddings: {
+        ...(r.descriptor ? { [FACE_API_MODEL]: l2normalise(r.descriptor) } : {}),
+        ...onnxEmbeddings.get(r),
+      },
       thumbnail:
         options.thumbnails === false ? new Uint8Array(0) : new Uint8Array(await faceThumbnail(image, box)),
     });
@@ -221,16 +348,35 @@ export async function analyzeImage(
     height: image.originalHeight,
     faces,
     backend: backend.name,
-    models: [FACE_API_MODEL],
+    models: run,
     model: FACE_API_MODEL,
     timings: {
       decodeMs: t1 - t0,
       detectMs,
       landmarksMs: 0,
       embedMs,
+      embedMsByModel,
       totalMs: total,
     },
   };
+}
+
+/**
+ * Whether the whole-image pass leaves room for faces it could not see: few faces found, or some
+ * found faces already near the smallest size it detects (SSD sees the image at 512 px, so a face
+ * under ~2.5% of the longer side is lost; one under twice that hints at smaller neighbours).
+ */
+export function suggestsSmallFaces(
+  found: { box: { width: number; height: number } }[],
+  image: { width: number; height: number },
+  tileSize: number,
+): boolean {
+  if (found.length < 3) {
+    return true;
+  }
+  const longest = Math.max(image.width, image.height);
+  const smallest = Math.min(...found.map((f) => Math.min(f.box.width, f.box.height)));
+  return smallest < Math.max(0.05 * longest, tileSize / 8);
 }
 
 /** The RGB bytes of one rectangle of the decoded image. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import type { BackendPreference } from './backend';
 import { logger } from './logger';
-import { FACE_API_MODEL } from './models';
+import { FACE_API_MODEL, KNOWN_MODELS } from './models';
 import {
   InferenceError,
   type AnalyzeOptions,
@@ -39,6 +39,7 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
     minFaceSize: config.minFaceSize,
     tileMinDimension: config.tileMinDimension,
     tileSize: config.tileSize,
+    models: config.models,
   };
   const pool = new Piscina<WorkerTask, WorkerResult>({
     filename: workerFile(),
@@ -50,7 +51,8 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
     workerData: data,
   });
   let backend = 'unknown';
-  const models: string[] = [FACE_API_MODEL];
+  // What every worker loaded: a model that failed in one worker is treated as absent everywhere.
+  let models: string[] = config.models ?? [...KNOWN_MODELS];
 
   const run = async (task: WorkerTask): Promise<WorkerResult> => {
     try {
@@ -81,11 +83,21 @@ export function createInferenceEngine(config: InferenceConfig): InferenceEngine 
         }
         if ('backend' in result) {
           backend = result.backend;
+          models = models.filter((m) => result.models.includes(m));
+          for (const f of result.failed) {
+            logger.warn({ model: f.model, reason: f.reason }, 'recognition runs without this model');
+          }
         }
       }
     },
     async analyze(image: Uint8Array, options?: AnalyzeOptions): Promise<ImageAnalysis> {
-      const result = await run({ kind: 'analyze', image, options });
+      // Every worker runs the same models, so photos are comparable whichever worker took them.
+      const asked = options?.models ? models.filter((m) => options.models!.includes(m)) : models;
+      const result = await run({
+        kind: 'analyze',
+        image,
+        options: { ...options, models: asked.length ? asked : models },
+      });
       if (!result.ok) {
         throw new InferenceError(result.code, result.message);
       }

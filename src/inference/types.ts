@@ -46,6 +46,8 @@ export interface StageTimings {
   detectMs: number;
   landmarksMs: number;
   embedMs: number;
+  /** Embedding time per model that ran (alignment included). */
+  embedMsByModel?: Record<string, number>;
   totalMs: number;
 }
 

@@ -1,7 +1,7 @@
 import { workerData } from 'node:worker_threads';
-import { loadBackend, type BackendPreference, type LoadedBackend } from './backend';
+import { loadBackend, type BackendPreference } from './backend';
 import { logger } from './logger';
-import { analyzeImage, loadNets, type PipelineConfig } from './pipeline';
+import { analyzeImage, loadNets, type LoadedModels, type PipelineConfig } from './pipeline';
 import { InferenceError, type AnalyzeOptions, type ImageAnalysis, type InferenceErrorCode } from './types';
 
 // One piscina worker: its own TensorFlow.js backend and networks, loaded once, then one image per task.
@@ -16,21 +16,26 @@ export type WorkerTask =
 /** Class instances do not survive the thread boundary, so failures travel as codes. */
 export type WorkerResult =
   | { ok: true; analysis: ImageAnalysis }
-  | { ok: true; backend: string; tensors: number }
+  | {
+      ok: true;
+      backend: string;
+      tensors: number;
+      models: string[];
+      failed: { model: string; reason: string }[];
+    }
   | { ok: false; code: InferenceErrorCode; message: string };
 
 const config = workerData as WorkerData;
 
-const ready: Promise<LoadedBackend> = (async () => {
+const ready: Promise<LoadedModels> = (async () => {
   const backend = await loadBackend(config.backend);
-  await loadNets(backend);
-  return backend;
+  return loadNets(backend, config.models);
 })();
 // Keep a failed start from surfacing as an unhandled rejection before the first task awaits it.
 ready.catch(() => undefined);
 
 export default async function run(task: WorkerTask): Promise<WorkerResult> {
-  let backend: LoadedBackend;
+  let backend: LoadedModels;
   try {
     backend = await ready;
   } catch (error) {
@@ -42,7 +47,13 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
     };
   }
   if (task.kind === 'warmup') {
-    return { ok: true, backend: backend.name, tensors: backend.tf.memory().numTensors };
+    return {
+      ok: true,
+      backend: backend.name,
+      tensors: backend.tf.memory().numTensors,
+      models: backend.models,
+      failed: backend.failed,
+    };
   }
   try {
     return { ok: true, analysis: await analyzeImage(backend, task.image, config, task.options) };

@@ -8,6 +8,7 @@ import {
   FaceCandidateType,
   FaceVerificationType,
   ReembedProgressType,
+  SessionRecallType,
   UnknownFaceClusterType,
 } from '../schema/types/profile.type';
 import type { FaceIdentityService } from '../services/face-identity.service';
@@ -50,6 +51,17 @@ export class ProfileResolver {
     @Ctx() ctx: Context,
   ): Promise<FaceAssignmentType> {
     return this.identity.assignFaces(ctx.viewer, faceIds, studentId);
+  }
+
+  @Query(() => SessionRecallType, {
+    description: 'Students seen over all photos of a session (union) and in each photo.',
+  })
+  async sessionRecall(
+    @Arg('sessionId', () => ID) sessionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<SessionRecallType> {
+    const r = await this.identity.sessionRecall(ctx.viewer, sessionId);
+    return { ...r, recall: r.enrolled === 0 ? 0 : r.seen / r.enrolled };
   }
 
   @Query(() => FaceVerificationType, { description: '1:1: how likely a class-photo face is this student.' })

@@ -29,6 +29,16 @@ export interface FaceVerification {
   models: string[];
 }
 
+export interface SessionRecall {
+  sessionId: string;
+  /** Students enrolled in the course. */
+  enrolled: number;
+  /** Students recognised (or confirmed) in at least one photo of the session. */
+  seen: number;
+  /** Per processed photo, in submission order: students recognised in that photo alone. */
+  perPhoto: { photoId: string; seen: number }[];
+}
+
 export interface ClusterAssignment {
   assigned: PhotoFace[];
   /** Faces that could not be given to the student (e.g. the photo already has them), with why. */
@@ -153,6 +163,34 @@ export class FaceIdentityService {
       }
     }
     return { assigned, skipped };
+  }
+
+  /**
+   * Session recall: teachers take two or three photos of a class, and a student hidden in one is
+   * often visible in another; this says how many were seen over all photos versus in each one.
+   */
+  async sessionRecall(viewer: Viewer, sessionId: string): Promise<SessionRecall> {
+    const session = await this.sessions.get(viewer, sessionId, CourseAction.READ);
+    const enrolled = await this.dataSource
+      .getRepository(CourseEnrollment)
+      .countBy({ courseId: session.courseId });
+    const perPhoto = await this.dataSource.query<{ photo_id: string; seen: string }[]>(
+      `SELECT p.id AS photo_id, count(DISTINCT f.student_id) AS seen
+         FROM submitted_photo p LEFT JOIN photo_face f ON f.photo_id = p.id AND f.student_id IS NOT NULL
+        WHERE p.session_id = $1 AND p.status = 'DONE'
+        GROUP BY p.id, p.submitted_at ORDER BY p.submitted_at, p.id`,
+      [session.id],
+    );
+    const [union] = await this.dataSource.query<{ seen: string }[]>(
+      `SELECT count(DISTINCT student_id) AS seen FROM photo_face WHERE session_id = $1 AND student_id IS NOT NULL`,
+      [session.id],
+    );
+    return {
+      sessionId: session.id,
+      enrolled,
+      seen: Number(union?.seen ?? 0),
+      perPhoto: perPhoto.map((r) => ({ photoId: r.photo_id, seen: Number(r.seen) })),
+    };
   }
 
   /** 1:1: how likely a class-photo face is this student (enrolled in the face's course). */

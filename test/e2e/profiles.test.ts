@@ -281,11 +281,15 @@ describe('profiles across models (issue 10)', () => {
     await photoFaces.update({ id: copy.id }, { studentId: ariel });
     expect(await learning().learnFromConfirmation(copy.id)).toBe('DUPLICATE');
 
-    // A teacher marked her absent in the session: the photo teaches nothing about her.
-    const absentFace = (await submit(sessions[2]!, lfw('Ariel_Sharon', 9))).faces[0]!;
+    // A teacher marked her absent in the session: a photo of it teaches nothing about her, neither
+    // automatically when it is processed nor on confirmation.
     await gqlOk(teacher, `mutation($input: MarkAttendanceInput!) { markAttendance(input: $input) { id } }`, {
       input: { sessionId: sessions[2], studentId: ariel, status: 'ABSENT' },
     });
+    const absentFace = (await submit(sessions[2]!, lfw('Ariel_Sharon', 9))).faces[0]!;
+    expect(await app.dataSource.getRepository(FaceSample).existsBy({ photoFaceId: absentFace.id })).toBe(
+      false,
+    );
     await photoFaces.update({ id: absentFace.id }, { studentId: ariel });
     expect(await learning().learnFromConfirmation(absentFace.id)).toBe('CONFLICT');
 
@@ -302,6 +306,7 @@ describe('profiles across models (issue 10)', () => {
     // The cap: at the cap, a new-looking face is refused.
     const fresh = (await submit(sessions[0]!, lfw('Ariel_Sharon', 10))).faces[0]!;
     await photoFaces.update({ id: fresh.id }, { studentId: ariel });
+    await learning().undoLearning(fresh.id); // in case processing learned it already
     const count = (await samplesOf(ariel)).length;
     expect(await learning({ maxLearnedSamples: count }).learnFromConfirmation(fresh.id)).toBe('CAP_REACHED');
     expect(await samplesOf(ariel)).toHaveLength(count);
@@ -412,6 +417,30 @@ describe('profiles across models (issue 10)', () => {
     expect(codesOf(await gql(otherTeacher, ASSIGN, { faceIds: [group.faces[0]!.id], studentId }))).toEqual([
       'FORBIDDEN',
     ]);
+  });
+
+  it('reports session recall over all photos and per photo', async () => {
+    const RECALL = `query($id: ID!) { sessionRecall(sessionId: $id) { sessionId enrolled seen recall perPhoto { photoId seen } } }`;
+    const { sessionRecall: r } = await gqlOk<{
+      sessionRecall: {
+        enrolled: number;
+        seen: number;
+        recall: number;
+        perPhoto: { photoId: string; seen: number }[];
+      };
+    }>(teacher, RECALL, { id: sessions[0] });
+    const faces = await app.dataSource.getRepository(PhotoFace).findBy({ sessionId: sessions[0] });
+    const named = faces.filter((f) => f.studentId);
+    expect(r.enrolled).toBe(students.size);
+    expect(r.seen).toBe(new Set(named.map((f) => f.studentId)).size);
+    expect(r.recall).toBeCloseTo(r.seen / r.enrolled, 6);
+    expect(r.perPhoto).toHaveLength(new Set(faces.map((f) => f.photoId)).size);
+    for (const p of r.perPhoto) {
+      expect(p.seen).toBe(new Set(named.filter((f) => f.photoId === p.photoId).map((f) => f.studentId)).size);
+    }
+    expect(r.seen).toBeGreaterThan(Math.max(...r.perPhoto.map((p) => p.seen)));
+    expect(codesOf(await gql(teacher, RECALL, { id: randomUUID() }))).toEqual(['NOT_FOUND']);
+    expect(codesOf(await gql(otherTeacher, RECALL, { id: sessions[0] }))).toEqual(['FORBIDDEN']);
   });
 
   it('deleting a student deletes their faces, embeddings and learned samples', async () => {

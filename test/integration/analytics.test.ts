@@ -100,8 +100,8 @@ describe(AnalyticsService.name, () => {
     const face = (decision: string, review: string) =>
       one(
         `INSERT INTO photo_face (photo_id, session_id, box, detection_score, quality, decision, review_status,
-                                 thumbnail_key, embedding, model)
-         VALUES ($1, $2, '{"x":0,"y":0,"width":1,"height":1}', 0.9, 0.9, $3, $4, 't', ARRAY[0.1]::real[], 'm')
+                                 thumbnail_key)
+         VALUES ($1, $2, '{"x":0,"y":0,"width":1,"height":1}', 0.9, 0.9, $3, $4, 't')
          RETURNING id`,
         [photo, sessions[0], decision, review],
       );

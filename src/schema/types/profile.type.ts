@@ -88,3 +88,32 @@ export class FaceAssignmentType {
   @Field(() => [SkippedFaceType])
   skipped: SkippedFaceType[];
 }
+
+@ObjectType('PhotoRecall')
+export class PhotoRecallType {
+  @Field(() => ID)
+  photoId: string;
+
+  @Field(() => Int, { description: 'Students recognised or confirmed in this photo alone.' })
+  seen: number;
+}
+
+@ObjectType('SessionRecall', {
+  description: 'How many enrolled students a session saw over all its photos, and in each photo.',
+})
+export class SessionRecallType {
+  @Field(() => ID)
+  sessionId: string;
+
+  @Field(() => Int, { description: 'Students enrolled in the course.' })
+  enrolled: number;
+
+  @Field(() => Int, { description: 'Students seen in at least one photo (the union).' })
+  seen: number;
+
+  @Field(() => Float, { description: 'seen / enrolled (0 without enrolled students).' })
+  recall: number;
+
+  @Field(() => [PhotoRecallType], { description: 'Processed photos in submission order.' })
+  perPhoto: PhotoRecallType[];
+}
