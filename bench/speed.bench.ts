@@ -252,4 +252,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Exit explicitly: a native runtime handle (onnxruntime or PGlite) can keep the event loop alive after close.
+void main().then(() => process.exit(0));

@@ -4,6 +4,7 @@ import {
   createInferenceEngine,
   FACE_API_MODEL,
   InferenceError,
+  MOBILEFACENET_MODEL,
   type InferenceEngine,
 } from '../../src/inference';
 import { euclidean } from '../../src/inference/matcher';
@@ -30,8 +31,14 @@ describe('inference pool', () => {
 
   it('runs on the WASM backend here and finds every face of a group photo', async () => {
     expect(engine.backend).toBe('wasm');
+    expect(engine.models).toEqual([FACE_API_MODEL, MOBILEFACENET_MODEL]);
     const analysis = await engine.analyze(await face('groups/bbt3.jpg'));
+    expect(analysis.models).toEqual(engine.models);
     expect(analysis.faces).toHaveLength(5);
+    // A photo can be asked to run with fewer models (degradation under load).
+    const light = await engine.analyze(await face('groups/bbt3.jpg'), { models: [FACE_API_MODEL] });
+    expect(light.models).toEqual([FACE_API_MODEL]);
+    expect(light.faces.every((f) => Object.keys(f.embeddings).join() === FACE_API_MODEL)).toBe(true);
     for (const f of analysis.faces) {
       expect(f.embeddings[FACE_API_MODEL]!).toHaveLength(128);
       expect(Math.hypot(...f.embeddings[FACE_API_MODEL]!)).toBeCloseTo(1, 5);
