@@ -10,7 +10,13 @@ import { callerKey, type Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
 import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
-import { createInferenceEngine, InferenceError, parseModelList, probe, type InferenceEngine } from './inference';
+import {
+  createInferenceEngine,
+  InferenceError,
+  parseModelList,
+  probe,
+  type InferenceEngine,
+} from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
