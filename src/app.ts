@@ -30,8 +30,11 @@ import {
   FaceSampleResolver,
   MetricsResolver,
   PhotoFaceResolver,
+  PhotoFaceReviewResolver,
   PhotoResolver,
+  SessionReviewResolver,
   StudentResolver,
+  StudentRosterResolver,
 } from './resolvers';
 import { buildAppSchema } from './schema/build-schema';
 import type { Context } from './schema/context';
@@ -45,9 +48,12 @@ import { CourseService } from './services/course.service';
 import { EnrollmentService } from './services/enrollment.service';
 import { ForecastService } from './services/forecast.service';
 import { MediaService } from './services/media.service';
+import { PhotoReviewService } from './services/photo-review.service';
 import { PhotoService } from './services/photo.service';
 import { RetentionService } from './services/retention.service';
+import { RosterImportService } from './services/roster-import.service';
 import { RosterService } from './services/roster.service';
+import { SessionUndoService } from './services/session-undo.service';
 import { StudentService } from './services/student.service';
 import { FileStorage } from './storage/file-storage';
 
@@ -165,6 +171,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
     metrics,
   );
+  const review = new PhotoReviewService(ds, sessions, roster, storage, pubsub, audit);
+  const undo = new SessionUndoService(ds, sessions, roster, storage, pubsub);
+  const rosterImport = new RosterImportService(ds, courses, roster, model);
   const analyticsRepo = new AnalyticsRepository(ds);
   const analytics = new AnalyticsService(analyticsRepo, {
     attendanceRate: env.AT_RISK_ATTENDANCE_RATE,
@@ -185,12 +194,15 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [AttendanceResolver, new AttendanceResolver(sessions, photos)],
     [AttendanceRecordResolver, new AttendanceRecordResolver()],
     [PhotoResolver, new PhotoResolver(photos, sessions, env.MAX_UPLOAD_BYTES)],
-    [PhotoFaceResolver, new PhotoFaceResolver(photos)],
+    [PhotoFaceResolver, new PhotoFaceResolver(review)],
     [FaceSampleResolver, new FaceSampleResolver(media)],
     [AuthResolver, new AuthResolver(auth, apiKeys, audit)],
     [MetricsResolver, new MetricsResolver(metrics)],
     [AnalyticsResolver, new AnalyticsResolver(analytics, forecasts, courses)],
     [AlertResolver, new AlertResolver(alerts)],
+    [SessionReviewResolver, new SessionReviewResolver(review, undo, sessions)],
+    [PhotoFaceReviewResolver, new PhotoFaceReviewResolver(review)],
+    [StudentRosterResolver, new StudentRosterResolver(rosterImport, enrollment)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 

@@ -5,6 +5,7 @@ import { AuthResolver } from './auth.resolver';
 import { CourseResolver } from './course.resolver';
 import { MetricsResolver } from './metrics.resolver';
 import { PhotoFaceResolver, PhotoResolver } from './photo.resolver';
+import { PhotoFaceReviewResolver, SessionReviewResolver, StudentRosterResolver } from './review.resolver';
 import { FaceSampleResolver, StudentResolver } from './student.resolver';
 
 export const RESOLVERS = [
@@ -19,6 +20,9 @@ export const RESOLVERS = [
   MetricsResolver,
   AnalyticsResolver,
   AlertResolver,
+  SessionReviewResolver,
+  PhotoFaceReviewResolver,
+  StudentRosterResolver,
 ] as const;
 
 export {
@@ -33,4 +37,7 @@ export {
   PhotoFaceResolver,
   PhotoResolver,
   StudentResolver,
+  SessionReviewResolver,
+  PhotoFaceReviewResolver,
+  StudentRosterResolver,
 };

@@ -5,12 +5,15 @@ import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/atte
 import { AttendanceSession } from '../entities/attendance-session.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
 import { Course } from '../entities/course.entity';
+import { SessionActionKind } from '../entities/session-action.entity';
+import { Student } from '../entities/student.entity';
 import type { AppPubSub } from '../pubsub';
 import { Topic } from '../pubsub';
 import type { AttendanceRepository } from '../repositories/attendance.repository';
 import type { CourseService } from './course.service';
 import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
 import type { Page, PageRequest } from './page';
+import { logAction, snapshot } from './session-actions';
 
 export function toAttendanceEvent(r: AttendanceRecord) {
   return {
@@ -125,12 +128,13 @@ export class AttendanceService {
       .find({ where: { sessionId }, order: { firstSeenAt: 'ASC', id: 'ASC' } });
   }
 
-  /** A teacher's decision; it is never overridden by recognition. */
+  /** A teacher's decision; it is never overridden by recognition. Undoable. */
   async mark(
     viewer: Viewer,
     input: { sessionId: string; studentId: string; status: AttendanceStatus; note?: string | null },
   ): Promise<AttendanceRecord> {
     const session = await this.get(viewer, input.sessionId, CourseAction.MANAGE);
+    const actor = requireAuthenticated(viewer);
     assertId('Student', input.studentId);
     const enrolled = await this.dataSource
       .getRepository(CourseEnrollment)
@@ -140,28 +144,63 @@ export class AttendanceService {
         field: 'studentId',
       });
     }
+    const student = await this.dataSource.getRepository(Student).findOneByOrFail({ id: input.studentId });
+    const note = input.note?.trim() ? input.note.trim() : null;
     const record = await this.dataSource.transaction(async (m) => {
       const existing = await m.findOneBy(AttendanceRecord, {
         sessionId: session.id,
         studentId: input.studentId,
       });
       const seen = input.status === AttendanceStatus.PRESENT || input.status === AttendanceStatus.LATE;
-      return m.save(
+      const saved = await m.save(
         m.create(AttendanceRecord, {
           ...existing,
           sessionId: session.id,
           studentId: input.studentId,
           status: input.status,
           source: MarkSource.MANUAL,
-          note: input.note ?? null,
+          note,
           confidence: existing?.confidence ?? null,
           firstSeenAt: seen ? (existing?.firstSeenAt ?? new Date()) : (existing?.firstSeenAt ?? null),
           photoId: existing?.photoId ?? null,
           faceId: existing?.faceId ?? null,
         }),
       );
+      await logAction(m, actor, session.id, `Marked ${student.name} ${input.status.toLowerCase()}`, {
+        kind: SessionActionKind.MARK,
+        studentId: input.studentId,
+        recordBefore: existing ? snapshot(existing) : null,
+        recordAfter: snapshot(saved),
+      });
+      return saved;
     });
     await this.pubsub.emit(Topic.AttendanceMarked, record.sessionId, toAttendanceEvent(record));
     return record;
+  }
+
+  /**
+   * "Everyone not seen is absent", before the session closes. Recognition can still upgrade these
+   * marks when a student turns up in a later photo. Undoable; returns the new records.
+   */
+  async markRestAbsent(viewer: Viewer, sessionId: string): Promise<AttendanceRecord[]> {
+    const session = await this.get(viewer, sessionId, CourseAction.MANAGE);
+    const actor = requireAuthenticated(viewer);
+    const absent = await this.dataSource.transaction(async (m) => {
+      const rows = await this.attendance.markRestAbsent(m, session.id, session.courseId);
+      if (rows.length > 0) {
+        await logAction(
+          m,
+          actor,
+          session.id,
+          `Marked ${rows.length} student${rows.length === 1 ? '' : 's'} not seen absent`,
+          { kind: SessionActionKind.MARK_REST_ABSENT, recordIds: rows.map((r) => r.id) },
+        );
+      }
+      return rows;
+    });
+    await Promise.all(
+      absent.map((r) => this.pubsub.emit(Topic.AttendanceMarked, r.sessionId, toAttendanceEvent(r))),
+    );
+    return absent;
   }
 }
