@@ -202,7 +202,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [AlertResolver, new AlertResolver(alerts)],
     [SessionReviewResolver, new SessionReviewResolver(review, undo, sessions)],
     [PhotoFaceReviewResolver, new PhotoFaceReviewResolver(review)],
-    [StudentRosterResolver, new StudentRosterResolver(rosterImport, enrollment)],
+    [StudentRosterResolver, new StudentRosterResolver(rosterImport, enrollment, sessions)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 

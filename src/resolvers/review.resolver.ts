@@ -7,7 +7,12 @@ import { Student } from '../entities/student.entity';
 import type { Context } from '../schema/context';
 import { PageArgs } from '../schema/types/page.type';
 import { PhotoFacePage } from '../schema/types/pages.type';
-import { FaceAdviceType, RosterImportResult, UndoResult } from '../schema/types/review.type';
+import {
+  FaceAdviceType,
+  RosterImportResult,
+  StudentHistoryEntry,
+  UndoResult,
+} from '../schema/types/review.type';
 import type { AttendanceService } from '../services/attendance.service';
 import type { EnrollmentService } from '../services/enrollment.service';
 import { faceAdvice } from '../services/face-advice';
@@ -100,7 +105,15 @@ export class StudentRosterResolver {
   constructor(
     private readonly imports: RosterImportService,
     private readonly enrollment: EnrollmentService,
+    private readonly sessions: AttendanceService,
   ) {}
+
+  @FieldResolver(() => [StudentHistoryEntry], {
+    description: "The student's marks, newest first, in the courses the caller may read.",
+  })
+  history(@Root() student: Student, @Ctx() ctx: Context): Promise<StudentHistoryEntry[]> {
+    return this.sessions.history(ctx.viewer, student.id);
+  }
 
   @Mutation(() => RosterImportResult, {
     description:

@@ -1,5 +1,5 @@
 import { IsNull, type DataSource } from 'typeorm';
-import { assertCourse, CourseAction, requireAuthenticated } from '../auth/access';
+import { assertCourse, canOnCourse, CourseAction, requireAuthenticated } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
@@ -203,4 +203,65 @@ export class AttendanceService {
     );
     return absent;
   }
+
+  /**
+   * A student's marks, newest first, in the sessions of courses the viewer may read (the caller has
+   * authorised the student).
+   */
+  async history(viewer: Viewer, studentId: string, take = 200): Promise<StudentHistoryRow[]> {
+    const v = requireAuthenticated(viewer);
+    const rows: RawHistoryRow[] = await this.dataSource.query(
+      `SELECT r.session_id, r.status, r.source, r.note, r.first_seen_at, s.opened_at,
+              c.id AS course_id, c.code AS course_code, c.teacher_id, c.institution_id
+         FROM attendance_record r
+         JOIN attendance_session s ON s.id = r.session_id
+         JOIN course c ON c.id = s.course_id
+        WHERE r.student_id = $1 AND c.institution_id = $2
+        ORDER BY s.opened_at DESC
+        LIMIT $3`,
+      [studentId, v.institutionId, Math.min(Math.max(take, 1), 500)],
+    );
+    return rows
+      .filter((r) =>
+        canOnCourse(
+          v,
+          { id: r.course_id, teacherId: r.teacher_id, institutionId: r.institution_id },
+          CourseAction.READ,
+        ),
+      )
+      .map((r) => ({
+        sessionId: r.session_id,
+        courseId: r.course_id,
+        courseCode: r.course_code,
+        openedAt: new Date(r.opened_at),
+        status: r.status as AttendanceStatus,
+        source: r.source as MarkSource,
+        note: r.note,
+        firstSeenAt: r.first_seen_at ? new Date(r.first_seen_at) : null,
+      }));
+  }
+}
+
+interface RawHistoryRow {
+  session_id: string;
+  status: string;
+  source: string;
+  note: string | null;
+  first_seen_at: string | Date | null;
+  opened_at: string | Date;
+  course_id: string;
+  course_code: string;
+  teacher_id: string | null;
+  institution_id: string;
+}
+
+export interface StudentHistoryRow {
+  sessionId: string;
+  courseId: string;
+  courseCode: string;
+  openedAt: Date;
+  status: AttendanceStatus;
+  source: MarkSource;
+  note: string | null;
+  firstSeenAt: Date | null;
 }

@@ -3,6 +3,7 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 import { authorizationHeader, ensureFreshSession } from './auth';
 import { graphqlHttpUrl, graphqlWsUrl } from './config';
 import { authFetch } from './http';
+import { markReachable, markUnreachable } from './reachability';
 
 // One urql client per signed-in user: queries and mutations over HTTP (authFetch), subscriptions over
 // graphql-ws on the same /graphql path. Signing in or out builds a new one, so nothing cached or
@@ -31,6 +32,17 @@ function createApiClient(): ApiClient {
     lazy: true,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
+    // A live page learns at once that the server went away (not after a request times out); a
+    // normal close (the last subscription ended, code 1000) says nothing about the server.
+    on: {
+      connected: () => markReachable(),
+      closed: (event) => {
+        const code = (event as { code?: number } | undefined)?.code;
+        if (code !== 1000 && code !== 4403 && code !== 4401) {
+          markUnreachable();
+        }
+      },
+    },
     connectionParams: async () => {
       await ensureFreshSession();
       const authorization = authorizationHeader();

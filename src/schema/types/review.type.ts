@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AttendanceRecord } from '../../entities/attendance-record.entity';
+import { AttendanceRecord, AttendanceStatus, MarkSource } from '../../entities/attendance-record.entity';
 import { SessionAction } from '../../entities/session-action.entity';
 import { RosterRowOutcome } from '../../services/roster-import.service';
 
@@ -73,4 +73,31 @@ export class FaceAdviceType {
 
   @Field({ description: 'Advice in words for the teacher.' })
   message: string;
+}
+
+@ObjectType({ description: "One session in a student's attendance history." })
+export class StudentHistoryEntry {
+  @Field(() => ID)
+  sessionId: string;
+
+  @Field(() => ID)
+  courseId: string;
+
+  @Field()
+  courseCode: string;
+
+  @Field()
+  openedAt: Date;
+
+  @Field(() => AttendanceStatus)
+  status: AttendanceStatus;
+
+  @Field(() => MarkSource)
+  source: MarkSource;
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+
+  @Field(() => Date, { nullable: true })
+  firstSeenAt: Date | null;
 }
