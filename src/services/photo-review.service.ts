@@ -5,7 +5,7 @@ import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/atte
 import type { AttendanceSession } from '../entities/attendance-session.entity';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
-import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
+import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { SessionActionKind } from '../entities/session-action.entity';
 import { Student } from '../entities/student.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
@@ -219,9 +219,9 @@ export class PhotoReviewService {
         select: { id: true, photoId: true, studentId: true },
         where: { photoId: In(photoIds) },
       });
+      // Exactly the faces the review screen shows as "who is this?".
       const unknown = pending.filter(
         (f) =>
-          f.decision === MatchDecision.UNKNOWN ||
           !this.proposal(
             f,
             all.filter((a) => a.photoId === f.photoId),

@@ -215,6 +215,14 @@ describe(PhotoReviewService.name, () => {
     expect(await record(st.bob)).toBeNull();
     expect(await faceStatus(f)).toEqual({ review_status: 'PENDING', student_id: null });
     await q(`UPDATE photo_face SET review_status = 'DISMISSED' WHERE id = $1`, [f]);
+
+    // A stranger's face the teacher says is Bob, through the API's path (explicit student), undone.
+    const stranger = await face(p, { decision: 'UNKNOWN', review: 'PENDING' });
+    await sut.confirmFace(teacher, stranger, st.bob);
+    expect(await record(st.bob)).toMatchObject({ source: 'CONFIRMED', face_id: stranger });
+    expect((await undo.undo(teacher, sessionId)).clearedStudentIds).toEqual([st.bob]);
+    expect(await record(st.bob)).toBeNull();
+    await q(`UPDATE photo_face SET review_status = 'DISMISSED' WHERE id = $1`, [stranger]);
   });
 
   it('refuses bad confirmations with typed errors and writes nothing', async () => {

@@ -90,3 +90,11 @@ export function shortName(name: string): string {
   const parts = name.trim().split(/\s+/);
   return parts.length > 1 ? `${parts[0]} ${parts[parts.length - 1]![0]}.` : (parts[0] ?? name);
 }
+
+/** How a mark came about, in words; an absence recorded at closing is "not seen", not "recognised". */
+export function howWords(status: AttendanceStatus, source: string): string {
+  if (status === 'ABSENT' && source === 'AUTO') {
+    return 'not seen in any photo';
+  }
+  return SOURCE_WORDS[source] ?? '';
+}

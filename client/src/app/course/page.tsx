@@ -208,7 +208,7 @@ function CoursePage() {
               <p>Start a session when class begins, then take a class photo.</p>
             </Empty>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

@@ -82,7 +82,7 @@ export function exportCsv(course: Course, report: ReturnType<typeof buildReport>
         st.externalId,
         st.name,
         r ? STATUS_LABEL[r.status] : 'Not recorded',
-        r ? (SOURCE_CSV[r.source] ?? '') : '',
+        r ? (r.status === 'ABSENT' && r.source === 'AUTO' ? 'not seen' : (SOURCE_CSV[r.source] ?? '')) : '',
         r?.confidence === null || r?.confidence === undefined ? '' : Math.round(r.confidence * 100),
         spreadsheetTime(r?.firstSeenAt),
         r?.note,
@@ -163,7 +163,7 @@ function ReportsPage() {
           </section>
           <section className="card" aria-labelledby="per-session">
             <h2 id="per-session">Per session</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="per-session">
                 <thead>
                   <tr>
@@ -200,7 +200,7 @@ function ReportsPage() {
           <section className="card" aria-labelledby="register">
             <h2 id="register">Register</h2>
             <p className="small muted">P present · L late · E excused · A absent · — not recorded</p>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="register" className="register">
                 <thead>
                   <tr>
@@ -236,7 +236,7 @@ function ReportsPage() {
           </section>
           <section className="card" aria-labelledby="per-student">
             <h2 id="per-student">Per student</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="per-student">
                 <thead>
                   <tr>

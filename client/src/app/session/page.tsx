@@ -17,7 +17,7 @@ import {
   formatDateTime,
   formatTime,
   nextStatus,
-  SOURCE_WORDS,
+  howWords,
   STATUS_LABEL,
 } from '@/lib/format';
 import { localPhotoUrl, rememberLocalPhoto } from '@/lib/local-photos';
@@ -63,7 +63,7 @@ function evidence(record: RecordFieldsFragment | undefined): string {
   if (!record) {
     return 'Not seen yet';
   }
-  const parts: string[] = [SOURCE_WORDS[record.source] ?? ''];
+  const parts: string[] = [howWords(record.status, record.source)];
   if (record.firstSeenAt && record.status !== 'ABSENT') {
     parts.push(`seen ${formatTime(record.firstSeenAt)}`);
   }

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useQuery } from 'urql';
 import { Empty } from '@/components/States';
-import { formatDateTime, formatTime, SOURCE_WORDS, STATUS_LABEL } from '@/lib/format';
+import { formatDateTime, formatTime, howWords, STATUS_LABEL } from '@/lib/format';
 import { StudentHistoryQuery } from './operations';
 
 /** Every session the student was marked in, newest first, each linked to its session page. */
@@ -35,7 +35,7 @@ export function History({ studentId }: { studentId: string }) {
               <span className={`badge ${r.status}`}>{STATUS_LABEL[r.status]}</span>
               <div className="evidence">
                 {[
-                  SOURCE_WORDS[r.source],
+                  howWords(r.status, r.source),
                   r.firstSeenAt && r.status !== 'ABSENT' ? `seen ${formatTime(r.firstSeenAt)}` : '',
                   r.note ? `“${r.note}”` : '',
                 ]
