@@ -19,7 +19,10 @@ export function UndoBar({
   version: number;
   onUndone: (result: UndoData['undoSessionAction']) => void;
 }) {
-  const [{ data }, refetch] = useQuery({ query: SessionSafetyQuery, variables: { id: sessionId } });
+  const [{ data, fetching, stale }, refetch] = useQuery({
+    query: SessionSafetyQuery,
+    variables: { id: sessionId },
+  });
   const [undone, undo] = useMutation(UndoSessionActionMutation);
   useEffect(() => {
     if (version > 0) {
@@ -29,7 +32,8 @@ export function UndoBar({
   const last = data?.session.lastAction;
 
   const run = async () => {
-    if (!last) {
+    // Never undo what the bar showed before the latest change reached it.
+    if (!last || fetching || stale) {
       return;
     }
     const result = await undo({ sessionId, actionId: last.id });
@@ -65,7 +69,7 @@ export function UndoBar({
           <button
             type="button"
             className="button secondary small"
-            disabled={undone.fetching}
+            disabled={undone.fetching || fetching || stale}
             onClick={() => void run()}
             aria-keyshortcuts="U"
           >
