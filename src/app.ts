@@ -44,9 +44,12 @@ import {
   MetricsResolver,
   PhotoFaceCandidatesResolver,
   PhotoFaceResolver,
+  PhotoFaceReviewResolver,
   PhotoResolver,
   ProfileResolver,
+  SessionReviewResolver,
   StudentResolver,
+  StudentRosterResolver,
 } from './resolvers';
 import { buildAppSchema } from './schema/build-schema';
 import type { Context } from './schema/context';
@@ -64,11 +67,14 @@ import { ForecastService } from './services/forecast.service';
 import { InferenceBudget } from './services/inference-budget';
 import { engineModels } from './services/inference-contract';
 import { MediaService } from './services/media.service';
+import { PhotoReviewService } from './services/photo-review.service';
 import { PhotoService } from './services/photo.service';
 import { ProfileLearningService } from './services/profile-learning.service';
 import { ReembedService } from './services/reembed.service';
 import { RetentionService } from './services/retention.service';
+import { RosterImportService } from './services/roster-import.service';
 import { RosterService } from './services/roster.service';
+import { SessionUndoService } from './services/session-undo.service';
 import { StudentService } from './services/student.service';
 import { FileStorage } from './storage/file-storage';
 
@@ -268,15 +274,18 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     metrics,
     learning,
   );
+  const review = new PhotoReviewService(ds, sessions, pubsub, audit, learning);
   const identity = new FaceIdentityService(
     ds,
     courses,
     sessions,
     students,
     embeddings,
-    () => photos,
+    () => review,
     () => DEFAULT_MATCH_POLICY,
   );
+  const undo = new SessionUndoService(ds, sessions, pubsub, learning);
+  const rosterImport = new RosterImportService(ds, courses, roster);
   const analyticsRepo = new AnalyticsRepository(ds);
   const analytics = new AnalyticsService(analyticsRepo, courses, {
     attendanceRate: env.AT_RISK_ATTENDANCE_RATE,
@@ -298,7 +307,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [AttendanceResolver, new AttendanceResolver(sessions, photos)],
     [AttendanceRecordResolver, new AttendanceRecordResolver()],
     [PhotoResolver, new PhotoResolver(photos, sessions, env.MAX_UPLOAD_BYTES)],
-    [PhotoFaceResolver, new PhotoFaceResolver(photos)],
+    [PhotoFaceResolver, new PhotoFaceResolver(review)],
     [FaceSampleResolver, new FaceSampleResolver(media)],
     [AuthResolver, new AuthResolver(auth, apiKeys, audit)],
     [MetricsResolver, new MetricsResolver(metrics)],
@@ -308,6 +317,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [PhotoFaceCandidatesResolver, new PhotoFaceCandidatesResolver()],
     [FaceCandidateResolver, new FaceCandidateResolver()],
     [FaceSampleModelsResolver, new FaceSampleModelsResolver()],
+    [SessionReviewResolver, new SessionReviewResolver(review, undo, sessions)],
+    [PhotoFaceReviewResolver, new PhotoFaceReviewResolver(review)],
+    [StudentRosterResolver, new StudentRosterResolver(rosterImport, enrollment, sessions)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 

@@ -12,10 +12,12 @@ registerEnumType(AttendanceStatus, { name: 'AttendanceStatus' });
 export enum MarkSource {
   AUTO = 'AUTO',
   MANUAL = 'MANUAL',
+  CONFIRMED = 'CONFIRMED',
 }
 registerEnumType(MarkSource, {
   name: 'MarkSource',
-  description: 'AUTO: recognised in a photo; MANUAL: set or confirmed by a teacher.',
+  description:
+    'AUTO: recognised in a photo; MANUAL: set by a teacher; CONFIRMED: a face a teacher confirmed in a photo.',
 });
 
 @ObjectType()

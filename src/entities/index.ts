@@ -10,6 +10,7 @@ import { FaceSample } from './face-sample.entity';
 import { Institution } from './institution.entity';
 import { PhotoFace } from './photo-face.entity';
 import { RefreshToken } from './refresh-token.entity';
+import { SessionAction } from './session-action.entity';
 import { Student } from './student.entity';
 import { SubmittedPhoto } from './submitted-photo.entity';
 import { User } from './user.entity';
@@ -32,4 +33,5 @@ export const ENTITIES = [
   ApiKey,
   AuditEvent,
   Alert,
+  SessionAction,
 ];

@@ -238,7 +238,7 @@ export class AnalyticsRepository {
     const records: Row[] = await this.dataSource.query(
       `SELECT ${period} AS period_start, ${sessionCol} AS session_id,
          COUNT(*) FILTER (WHERE r.source = 'AUTO' AND r.status IN ('PRESENT', 'LATE')) AS auto_marked,
-         COUNT(*) FILTER (WHERE r.source = 'MANUAL' AND pf.review_status = 'CONFIRMED') AS review_confirmed,
+         COUNT(*) FILTER (WHERE r.source IN ('MANUAL', 'CONFIRMED') AND pf.review_status = 'CONFIRMED') AS review_confirmed,
          COUNT(*) FILTER (WHERE r.source = 'MANUAL' AND (pf.id IS NULL OR pf.review_status <> 'CONFIRMED'))
            AS manually_corrected
        FROM attendance_record r

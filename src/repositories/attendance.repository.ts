@@ -14,8 +14,8 @@ export interface AutoMark {
 /** Attendance writes that must be atomic under concurrent photos of the same session. */
 export class AttendanceRepository {
   /**
-   * Marks a recognised student, or strengthens an existing automatic mark. Never overrides a
-   * teacher's manual decision. Returns the record when it was created or changed, else null.
+   * Marks a recognised student, or strengthens an existing automatic or confirmed mark (the stronger
+   * evidence wins, and says where it came from). Never overrides a teacher's manual decision. Returns the record when it was created or changed, else null.
    */
   async upsertAutoMark(manager: EntityManager, mark: AutoMark): Promise<AttendanceRecord | null> {
     const rows: unknown = await manager.query(
@@ -32,8 +32,10 @@ export class AttendanceRepository {
                          THEN EXCLUDED.photo_id ELSE attendance_record.photo_id END,
          face_id = CASE WHEN EXCLUDED.confidence > COALESCE(attendance_record.confidence, -1)
                         THEN EXCLUDED.face_id ELSE attendance_record.face_id END,
+         source = CASE WHEN EXCLUDED.confidence > COALESCE(attendance_record.confidence, -1)
+                       THEN 'AUTO' ELSE attendance_record.source END,
          updated_at = now()
-       WHERE attendance_record.source = 'AUTO'
+       WHERE attendance_record.source IN ('AUTO', 'CONFIRMED')
          AND (attendance_record.confidence IS NULL
               OR EXCLUDED.confidence > attendance_record.confidence
               OR EXCLUDED.first_seen_at < attendance_record.first_seen_at)

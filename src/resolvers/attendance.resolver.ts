@@ -22,7 +22,7 @@ import { Topic, type AttendanceMarkedPayload } from '../pubsub';
 import type { Context } from '../schema/context';
 import { MarkAttendanceInput, StartSessionOptions } from '../schema/inputs/course.input';
 import { PageArgs } from '../schema/types/page.type';
-import { PhotoFacePage, PhotoPage } from '../schema/types/pages.type';
+import { PhotoPage } from '../schema/types/pages.type';
 import type { AttendanceService } from '../services/attendance.service';
 import type { PhotoService } from '../services/photo.service';
 
@@ -84,17 +84,6 @@ export class AttendanceResolver {
     @Ctx() ctx: Context,
   ): Promise<PhotoPage> {
     return this.photoService.listBySession(ctx.viewer, session.id, page);
-  }
-
-  @FieldResolver(() => PhotoFacePage, {
-    description: 'Faces awaiting a teacher: doubtful matches and unknowns.',
-  })
-  reviewQueue(
-    @Root() session: AttendanceSession,
-    @Args() page: PageArgs,
-    @Ctx() ctx: Context,
-  ): Promise<PhotoFacePage> {
-    return this.photoService.reviewQueue(ctx.viewer, session.id, page);
   }
 
   @Subscription(() => AttendanceRecord, {

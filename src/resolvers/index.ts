@@ -11,6 +11,7 @@ import {
   PhotoFaceCandidatesResolver,
   ProfileResolver,
 } from './profile.resolver';
+import { PhotoFaceReviewResolver, SessionReviewResolver, StudentRosterResolver } from './review.resolver';
 import { FaceSampleResolver, StudentResolver } from './student.resolver';
 
 export const RESOLVERS = [
@@ -29,6 +30,9 @@ export const RESOLVERS = [
   PhotoFaceCandidatesResolver,
   FaceCandidateResolver,
   FaceSampleModelsResolver,
+  SessionReviewResolver,
+  PhotoFaceReviewResolver,
+  StudentRosterResolver,
 ] as const;
 
 export {
@@ -47,4 +51,7 @@ export {
   PhotoFaceResolver,
   PhotoResolver,
   StudentResolver,
+  SessionReviewResolver,
+  PhotoFaceReviewResolver,
+  StudentRosterResolver,
 };

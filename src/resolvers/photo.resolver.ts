@@ -7,6 +7,7 @@ import { Topic, type PhotoProcessedPayload } from '../pubsub';
 import type { Context } from '../schema/context';
 import { GraphQLUpload, readUpload, type FileUpload } from '../schema/upload';
 import type { AttendanceService } from '../services/attendance.service';
+import type { PhotoReviewService } from '../services/photo-review.service';
 import type { PhotoService } from '../services/photo.service';
 import { subscribeToSession } from './attendance.resolver';
 
@@ -65,7 +66,7 @@ export class PhotoResolver {
 
 @Resolver(() => PhotoFace)
 export class PhotoFaceResolver {
-  constructor(private readonly photos: PhotoService) {}
+  constructor(private readonly review: PhotoReviewService) {}
 
   @FieldResolver(() => Student, { nullable: true, description: 'The student this face was matched to.' })
   student(@Root() face: PhotoFace, @Ctx() ctx: Context): Promise<Student | null> | null {
@@ -84,20 +85,20 @@ export class PhotoFaceResolver {
 
   @Mutation(() => PhotoFace, {
     description:
-      'Confirms whose face this is (the candidate by default); marks them and improves their profile.',
+      'Confirms whose face this is (the proposed student by default); marks them present without lowering their mark, and improves their profile. Undoable.',
   })
   confirmFace(
     @Arg('faceId', () => ID) faceId: string,
     @Arg('studentId', () => ID, { nullable: true }) studentId: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<PhotoFace> {
-    return this.photos.confirmFace(ctx.viewer, faceId, studentId);
+    return this.review.confirmFace(ctx.viewer, faceId, studentId);
   }
 
   @Mutation(() => PhotoFace, {
-    description: 'Dismisses a face from the review queue (a stranger, a poster).',
+    description: 'Dismisses a face from the review queue (a stranger, a poster). Undoable.',
   })
   dismissFace(@Arg('faceId', () => ID) faceId: string, @Ctx() ctx: Context): Promise<PhotoFace> {
-    return this.photos.dismissFace(ctx.viewer, faceId);
+    return this.review.dismissFace(ctx.viewer, faceId);
   }
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LessThan, type DataSource } from 'typeorm';
-import { CourseAction, requireAuthenticated } from '../auth/access';
+import { CourseAction } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import { isUniqueViolation } from '../db/errors';
-import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
+import type { AttendanceRecord } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
-import { CourseEnrollment } from '../entities/course-enrollment.entity';
 import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { PhotoStatus, SubmittedPhoto } from '../entities/submitted-photo.entity';
 import type { ImageAnalysis, InferenceEngine } from '../inference';
@@ -20,7 +19,7 @@ import type { AttendanceRepository } from '../repositories/attendance.repository
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import type { FileStorage } from '../storage/file-storage';
 import { toAttendanceEvent, type AttendanceService } from './attendance.service';
-import { AuditAction, type AuditService } from './audit.service';
+import type { AuditService } from './audit.service';
 import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound, throughParent } from './domain-error';
 import { roundBox } from './enrollment.service';
 import { faceEmbeddings, matchFaces } from './inference-contract';
@@ -34,7 +33,7 @@ const BAD_INPUT_CODES = new Set<string>([ErrorCode.INVALID_IMAGE, ErrorCode.IMAG
 /** A photo left PROCESSING this long belonged to an instance that died; it is taken up again. */
 const STALE_PROCESSING_MS = 10 * 60_000;
 
-/** Class photos: submission, recognition and the teacher's review of doubtful faces. */
+/** Class photos: submission and recognition. The teacher's review: PhotoReviewService. */
 export class PhotoService {
   private readonly log: Logger;
   private readonly inflight = new Map<string, Promise<void>>();
@@ -143,104 +142,6 @@ export class PhotoService {
       take: page.take,
     });
     return { items, total, hasMore: page.skip + items.length < total };
-  }
-
-  /** Faces of a session awaiting a teacher: doubtful matches and unknown faces not yet dismissed. */
-  async reviewQueue(viewer: Viewer, sessionId: string, page: PageRequest): Promise<Page<PhotoFace>> {
-    const session = await this.sessions.get(viewer, sessionId);
-    const [items, total] = await this.dataSource.getRepository(PhotoFace).findAndCount({
-      where: { sessionId: session.id, reviewStatus: ReviewStatus.PENDING },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      skip: page.skip,
-      take: page.take,
-    });
-    return { items, total, hasMore: page.skip + items.length < total };
-  }
-
-  /**
-   * A teacher says whose face this is (the proposed candidate by default): the student is marked
-   * (MANUAL) and the face joins their profile under the learning guards, so recognition improves
-   * with use.
-   */
-  async confirmFace(viewer: Viewer, faceId: string, studentId?: string | null): Promise<PhotoFace> {
-    const face = await this.face(viewer, faceId, CourseAction.MANAGE);
-    const actor = requireAuthenticated(viewer);
-    const target = studentId ?? face.candidateStudentId;
-    if (!target) {
-      throw new DomainError(ErrorCode.BAD_USER_INPUT, 'This face has no candidate; say which student it is', {
-        field: 'studentId',
-      });
-    }
-    assertId('Student', target);
-    const session = await this.sessions.get(viewer, face.sessionId, CourseAction.MANAGE);
-    const photo = await this.dataSource.getRepository(SubmittedPhoto).findOneByOrFail({ id: face.photoId });
-    const enrolled = await this.dataSource
-      .getRepository(CourseEnrollment)
-      .existsBy({ courseId: session.courseId, studentId: target });
-    if (!enrolled) {
-      throw new DomainError(ErrorCode.BAD_USER_INPUT, 'The student is not enrolled in this course', {
-        field: 'studentId',
-      });
-    }
-    const { updated, record } = await this.dataSource.transaction(async (m) => {
-      const twin = await m.findOneBy(PhotoFace, { photoId: face.photoId, studentId: target });
-      if (twin && twin.id !== face.id) {
-        throw new DomainError(ErrorCode.CONFLICT, 'Another face in this photo is already this student');
-      }
-      await m.update(PhotoFace, { id: face.id }, { studentId: target, reviewStatus: ReviewStatus.CONFIRMED });
-      const existing = await m.findOneBy(AttendanceRecord, { sessionId: session.id, studentId: target });
-      const seenAt =
-        existing?.firstSeenAt && existing.firstSeenAt < photo.submittedAt
-          ? existing.firstSeenAt
-          : photo.submittedAt;
-      const saved = await m.save(
-        m.create(AttendanceRecord, {
-          ...existing,
-          sessionId: session.id,
-          studentId: target,
-          status: lateness(seenAt, session),
-          confidence: face.confidence,
-          firstSeenAt: seenAt,
-          photoId: face.photoId,
-          faceId: face.id,
-          source: MarkSource.MANUAL,
-          note: existing?.note ?? null,
-        }),
-      );
-      await this.audit.record(
-        actor,
-        AuditAction.FACE_CONFIRMED,
-        { type: 'PhotoFace', id: face.id },
-        {
-          studentId: target,
-          proposed: face.candidateStudentId,
-          corrected: target !== face.candidateStudentId,
-        },
-        m,
-      );
-      return { updated: await m.findOneByOrFail(PhotoFace, { id: face.id }), record: saved };
-    });
-    await this.learning?.learnFromConfirmation(face.id);
-    await this.pubsub.emit(Topic.AttendanceMarked, record.sessionId, toAttendanceEvent(record));
-    return updated;
-  }
-
-  async dismissFace(viewer: Viewer, faceId: string): Promise<PhotoFace> {
-    const face = await this.face(viewer, faceId, CourseAction.MANAGE);
-    await this.dataSource.transaction(async (m) => {
-      await m.update(PhotoFace, { id: face.id }, { reviewStatus: ReviewStatus.DISMISSED });
-      await this.audit.record(
-        requireAuthenticated(viewer),
-        AuditAction.FACE_DISMISSED,
-        {
-          type: 'PhotoFace',
-          id: face.id,
-        },
-        null,
-        m,
-      );
-    });
-    return { ...face, reviewStatus: ReviewStatus.DISMISSED };
   }
 
   /** Takes up photos left queued by a previous run of any instance. */
@@ -440,16 +341,6 @@ export class PhotoService {
     this.observer?.photoProcessed(status, Date.now() - photo.submittedAt.getTime(), decisions);
   }
 
-  private async face(viewer: Viewer, faceId: string, action: CourseAction): Promise<PhotoFace> {
-    assertId('PhotoFace', faceId);
-    const face = await this.dataSource.getRepository(PhotoFace).findOneBy({ id: faceId });
-    if (!face) {
-      throw notFound('PhotoFace', faceId);
-    }
-    await throughParent('PhotoFace', faceId, this.sessions.get(viewer, face.sessionId, action));
-    return face;
-  }
-
   private emitPhoto(photo: Pick<SubmittedPhoto, 'id' | 'sessionId' | 'status'>): Promise<void> {
     return this.pubsub.emit(Topic.PhotoProcessed, photo.sessionId, {
       photoId: photo.id,
@@ -457,8 +348,4 @@ export class PhotoService {
       status: photo.status,
     });
   }
-}
-
-function lateness(seenAt: Date, session: AttendanceSession): AttendanceStatus {
-  return seenAt > session.lateAfter ? AttendanceStatus.LATE : AttendanceStatus.PRESENT;
 }

@@ -79,7 +79,7 @@ export class StudentService {
       if (isUniqueViolation(error)) {
         throw new DomainError(
           ErrorCode.CONFLICT,
-          `A student with externalId ${input.externalId} already exists; use enrollStudent to add them to another course`,
+          `A student with the number ${input.externalId} already exists; import the class list to add them to this course`,
           { field: 'externalId' },
         );
       }

@@ -89,7 +89,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             </nav>
             {session && (
               <div className={styles.user}>
-                <span>
+                <span className={styles.userName}>
                   {session.user.name} <span className="muted">({session.user.role.toLowerCase()})</span>
                 </span>
                 <button type="button" className="button secondary small" onClick={signOut}>

@@ -113,7 +113,7 @@ export function CourseAnalytics({ courseId }: { courseId: string }) {
                 )}
                 .
               </p>
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0}>
                 <table>
                   <thead>
                     <tr>
@@ -176,7 +176,7 @@ export function CourseAnalytics({ courseId }: { courseId: string }) {
             <p>Students appear here when their attendance drops or they miss several sessions in a row.</p>
           </Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -221,7 +221,7 @@ export function CourseAnalytics({ courseId }: { courseId: string }) {
         {quality.length === 0 ? (
           <Empty title="No sessions yet" />
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>

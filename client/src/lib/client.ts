@@ -3,6 +3,7 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 import { authorizationHeader, ensureFreshSession, refreshSession, sessionStore } from './auth';
 import { graphqlHttpUrl, graphqlWsUrl } from './config';
 import { authFetch } from './http';
+import { markReachable, markUnreachable } from './reachability';
 
 // One urql client per signed-in user: queries and mutations over HTTP (authFetch), subscriptions over
 // graphql-ws on the same /graphql path. Signing in or out builds a new one, so nothing cached or
@@ -47,10 +48,16 @@ function createApiClient(): ApiClient {
           : Math.min(30_000, 1000 * 2 ** retries) + Math.random() * 1000;
       await new Promise((resolve) => setTimeout(resolve, wait));
     },
+    // A live page learns at once that the server went away (not after a request times out); a
+    // normal close (the last subscription ended, code 1000) says nothing about the server.
     on: {
+      connected: () => markReachable(),
       closed: (event) => {
-        if ((event as { code?: number }).code === CREDENTIALS_CLOSE_CODE) {
+        const code = (event as { code?: number } | undefined)?.code;
+        if (code === CREDENTIALS_CLOSE_CODE) {
           renew = true;
+        } else if (code !== 1000) {
+          markUnreachable();
         }
       },
     },

@@ -20,6 +20,7 @@ export function toCsv(header: string[], rows: Cell[][]): string {
   return [header, ...rows].map((row) => row.map(escapeCell).join(',')).join('\r\n') + '\r\n';
 }
 
+/** With a byte-order mark, so Excel opens accents and non-Latin names correctly. */
 export function downloadCsv(filename: string, csv: string): void {
-  downloadBlob(filename, new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+  downloadBlob(filename, new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' }));
 }

@@ -5,11 +5,11 @@ import type { CombinedError } from '@urql/core';
 
 export const NETWORK_ERROR = 'NETWORK_ERROR';
 
-const MESSAGES: Record<string, string> = {
+export const MESSAGES: Record<string, string> = {
   BAD_USER_INPUT: 'Some of the information is not valid. Please check the highlighted fields.',
   BAD_REQUEST: 'The request could not be understood. Please try again.',
   NOT_FOUND: 'This item does not exist any more. It may have been deleted.',
-  CONFLICT: 'This already exists (same course code, student number or photo).',
+  CONFLICT: 'This clashes with something already there (same course code, student number or photo).',
   FORBIDDEN: 'You do not have permission to do this.',
   UNAUTHENTICATED: 'Your sign-in has expired. Please sign in again.',
   PAYLOAD_TOO_LARGE: 'The file is too large (or there are too many files at once).',
@@ -25,6 +25,9 @@ const MESSAGES: Record<string, string> = {
   RATE_LIMITED: 'Too many requests in a short time. Wait a moment and try again.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on the server. Please try again.',
   GRAPHQL_VALIDATION_FAILED: 'The dashboard and the server versions do not match. Reload the page.',
+  GRAPHQL_PARSE_FAILED: 'The dashboard and the server versions do not match. Reload the page.',
+  OPERATION_RESOLUTION_FAILURE: 'The dashboard and the server versions do not match. Reload the page.',
+  PERSISTED_QUERY_NOT_FOUND: 'The dashboard and the server versions do not match. Reload the page.',
   [NETWORK_ERROR]: 'The server cannot be reached. Check your connection.',
 };
 
@@ -75,9 +78,29 @@ export function describeError(error: unknown): string {
   const words = MESSAGES[code] ?? MESSAGES.INTERNAL_SERVER_ERROR!;
   if (code === 'BAD_USER_INPUT' || code === 'CONFLICT') {
     const detail = serverMessage(error);
-    return detail ? `${words} (${detail})` : words;
+    return detail && isPlainWords(detail) ? `${words} (${detail})` : words;
   }
   return words;
+}
+
+/**
+ * The server's own sentence is shown only when it reads as plain words: anything naming an API
+ * operation or field (camelCase, "Argument Validation Error") stays out of a teacher's sight.
+ */
+export function isPlainWords(text: string): boolean {
+  return !/[a-z][A-Z]|Argument Validation|GraphQL|[{}[\]_]/.test(text);
+}
+
+/** Row problems of a class-list import, from the error's extensions. */
+export function rowProblems(error: unknown): { line: number; field: string; message: string }[] {
+  const extensions =
+    error instanceof ApiError
+      ? error.extensions
+      : isCombinedError(error)
+        ? (error.graphQLErrors[0]?.extensions ?? {})
+        : {};
+  const rows = extensions.rows;
+  return Array.isArray(rows) ? (rows as { line: number; field: string; message: string }[]) : [];
 }
 
 export function describeCode(code: string | null | undefined): string {

@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { Accounts1764100000000 } from './1764100000000-Accounts';
 import { Alerts1764200000000 } from './1764200000000-Alerts';
 import { FaceEmbeddings1796291578649 } from './1796291578649-FaceEmbeddings';
+import { SessionUndo1796291597051 } from './1796291597051-SessionUndo';
 import { SecurityUserEmailPerInstitution1796291756814 } from './1796291756814-SecurityUserEmailPerInstitution';
 
 export const MIGRATIONS = [
@@ -9,5 +10,6 @@ export const MIGRATIONS = [
   Accounts1764100000000,
   Alerts1764200000000,
   FaceEmbeddings1796291578649,
+  SessionUndo1796291597051,
   SecurityUserEmailPerInstitution1796291756814,
 ];

@@ -119,7 +119,7 @@ function Users() {
   return (
     <section className="card" aria-labelledby="users">
       <h2 id="users">Users {data && <span className="muted">({users.length})</span>}</h2>
-      <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 1fr)' }}>
+      <div className="grid-2 wide-left">
         <div>
           {error && !data ? (
             <ErrorNote error={error} onRetry={reload} />
@@ -128,7 +128,7 @@ function Users() {
           ) : users.length === 0 ? (
             <Empty title="No users yet" />
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="users">
                 <thead>
                   <tr>
@@ -260,7 +260,7 @@ function ApiKeys() {
         For cameras, kiosks and school systems that talk to Rollcall without a person signing in.
       </p>
       {secret && <NewSecret name={secret.name} secret={secret.secret} onDone={() => setSecret(null)} />}
-      <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 1fr)' }}>
+      <div className="grid-2 wide-left">
         <div className="stack">
           <ErrorNote error={revoked.error} />
           {error && !data ? (
@@ -272,7 +272,7 @@ function ApiKeys() {
               <p>Create one with the form when a device or system needs access.</p>
             </Empty>
           ) : (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="api-keys">
                 <thead>
                   <tr>
@@ -435,7 +435,7 @@ function AuditLog() {
         <Empty title="Nothing recorded yet" />
       ) : (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table data-testid="audit-log">
               <thead>
                 <tr>

@@ -9,6 +9,9 @@ import { Empty, ErrorNote, Loading } from '@/components/States';
 import { formatDateTime } from '@/lib/format';
 import { AddStudentMutation, CourseQuery, StartSessionMutation } from '@/lib/operations';
 import { useParam } from '@/lib/use-param';
+import { BulkEnrollment } from './BulkEnrollment';
+import { ClassListImport } from './ClassListImport';
+import { CourseClassQuery } from './operations';
 
 function AddStudent({ courseId, onAdded }: { courseId: string; onAdded: () => void }) {
   const [externalId, setExternalId] = useState('');
@@ -47,8 +50,7 @@ function AddStudent({ courseId, onAdded }: { courseId: string; onAdded: () => vo
   };
 
   return (
-    <form className="card stack" onSubmit={(e) => void submit(e)} aria-labelledby="add-student">
-      <h2 id="add-student">Add a student</h2>
+    <form className="stack" onSubmit={(e) => void submit(e)} aria-label="Add one student">
       <div className="field">
         <label htmlFor="student-external-id">Student number</label>
         <input
@@ -108,7 +110,11 @@ function CoursePage() {
     pause: !id,
   });
   const [started, startSession] = useMutation(StartSessionMutation);
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const [klass, refetchClass] = useQuery({ query: CourseClassQuery, variables: { id }, pause: !id });
+  const reload = () => {
+    refetch({ requestPolicy: 'network-only' });
+    refetchClass({ requestPolicy: 'network-only' });
+  };
 
   if (!id) {
     return <ErrorNote error="No course was chosen. Go back to the list of courses." />;
@@ -120,7 +126,7 @@ function CoursePage() {
     return fetching ? <Loading label="Loading the course…" /> : null;
   }
   const course = data.course;
-  const students = course.students.items;
+  const students = klass.data?.course.students.items ?? [];
   const sessions = course.sessions.items;
   const openSession = sessions.find((s) => s.isOpen);
 
@@ -156,100 +162,92 @@ function CoursePage() {
         }
       />
       <ErrorNote error={started.error} />
-      <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 1fr)' }}>
-        <div className="stack">
-          <section className="card" aria-labelledby="students">
-            <h2 id="students">
-              Students <span className="muted">({course.students.total})</span>
-            </h2>
-            {students.length === 0 ? (
-              <Empty title="No students yet">
-                <p>Add students with the form, then enroll a few face photos of each.</p>
-              </Empty>
-            ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Name</th>
-                      <th>Student number</th>
-                      <th>E-mail</th>
-                      <th className="num">Face photos</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {students.map((student) => (
-                      <tr key={student.id}>
+      <div className="stack">
+        <section className="card" aria-labelledby="students">
+          <h2 id="students">
+            Students{' '}
+            <span className="muted">({klass.data?.course.students.total ?? course.students.total})</span>
+          </h2>
+          {students.length === 0 ? (
+            <Empty title="No students yet">
+              <p>Import the class list below, then add a few face photos of each student.</p>
+            </Empty>
+          ) : (
+            <ul className="roll" aria-label="Students" data-testid="students">
+              {students.map((student) => (
+                <li key={student.id} data-testid="student-row" data-ready={student.faceAdvice.ready}>
+                  <div className="who">
+                    <Link href={`/student/?id=${student.id}&course=${course.id}`}>{student.name}</Link>{' '}
+                    <span className="muted small">{student.externalId}</span>
+                  </div>
+                  <span className={student.faceAdvice.ready ? 'badge ok' : 'badge warn'}>
+                    {student.faceAdvice.faces} photo{student.faceAdvice.faces === 1 ? '' : 's'}
+                  </span>
+                  {!student.faceAdvice.ready && (
+                    <div className="evidence" data-testid="face-hint">
+                      {student.consentGivenAt
+                        ? student.faceAdvice.message
+                        : 'No biometric consent: faces cannot be added.'}
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <div className="grid-2">
+          <ClassListImport courseId={course.id} onImported={reload} />
+          <BulkEnrollment students={students} onChanged={reload} />
+        </div>
+        <section className="card" aria-labelledby="sessions">
+          <h2 id="sessions">
+            Sessions <span className="muted">({course.sessions.total})</span>
+          </h2>
+          {sessions.length === 0 ? (
+            <Empty title="No sessions yet">
+              <p>Start a session when class begins, then take a class photo.</p>
+            </Empty>
+          ) : (
+            <div className="table-wrap" tabIndex={0}>
+              <table>
+                <thead>
+                  <tr>
+                    <th>Opened</th>
+                    <th>Status</th>
+                    <th className="num">Present or late</th>
+                    <th className="num">Absent</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sessions.map((session) => {
+                    const here = session.records.filter((r) => r.status === 'PRESENT' || r.status === 'LATE');
+                    const absent = session.records.filter((r) => r.status === 'ABSENT');
+                    return (
+                      <tr key={session.id}>
                         <td>
-                          <Link href={`/student/?id=${student.id}&course=${course.id}`}>{student.name}</Link>
+                          <Link href={`/session/?id=${session.id}`}>{formatDateTime(session.openedAt)}</Link>
                         </td>
-                        <td>{student.externalId}</td>
-                        <td>{student.email ?? <span className="muted">—</span>}</td>
-                        <td className="num">
-                          {student.faces.length === 0 ? (
-                            <span className="badge warn">none</span>
+                        <td>
+                          {session.isOpen ? (
+                            <span className="badge ok">open</span>
                           ) : (
-                            student.faces.length
+                            <span className="badge">closed {formatDateTime(session.closedAt)}</span>
                           )}
                         </td>
+                        <td className="num">{here.length}</td>
+                        <td className="num">{session.isOpen ? '—' : absent.length}</td>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
-          <section className="card" aria-labelledby="sessions">
-            <h2 id="sessions">
-              Sessions <span className="muted">({course.sessions.total})</span>
-            </h2>
-            {sessions.length === 0 ? (
-              <Empty title="No sessions yet">
-                <p>Start a session when class begins, then take a class photo.</p>
-              </Empty>
-            ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Opened</th>
-                      <th>Status</th>
-                      <th className="num">Present or late</th>
-                      <th className="num">Absent</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {sessions.map((session) => {
-                      const here = session.records.filter(
-                        (r) => r.status === 'PRESENT' || r.status === 'LATE',
-                      );
-                      const absent = session.records.filter((r) => r.status === 'ABSENT');
-                      return (
-                        <tr key={session.id}>
-                          <td>
-                            <Link href={`/session/?id=${session.id}`}>
-                              {formatDateTime(session.openedAt)}
-                            </Link>
-                          </td>
-                          <td>
-                            {session.isOpen ? (
-                              <span className="badge ok">open</span>
-                            ) : (
-                              <span className="badge">closed {formatDateTime(session.closedAt)}</span>
-                            )}
-                          </td>
-                          <td className="num">{here.length}</td>
-                          <td className="num">{session.isOpen ? '—' : absent.length}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
-        </div>
-        <AddStudent courseId={course.id} onAdded={reload} />
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <details className="card">
+          <summary>Add one student by hand</summary>
+          <AddStudent courseId={course.id} onAdded={reload} />
+        </details>
       </div>
     </>
   );

@@ -78,7 +78,7 @@ export default function CoursesPage() {
   return (
     <>
       <PageTitle title="Courses" subtitle="Your classes, their students and attendance sessions." />
-      <div className="grid-2" style={{ gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 1fr)' }}>
+      <div className="grid-2 wide-left">
         <section className="card" aria-labelledby="course-list">
           <h2 id="course-list">
             All courses {data && <span className="muted">({data.courses.total})</span>}
@@ -91,7 +91,7 @@ export default function CoursesPage() {
             </Empty>
           )}
           {courses.length > 0 && (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table>
                 <thead>
                   <tr>

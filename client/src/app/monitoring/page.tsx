@@ -118,7 +118,7 @@ function Metrics() {
       <div
         style={{
           display: 'grid',
-          gridTemplateColumns: 'repeat(auto-fill, minmax(340px, 1fr))',
+          gridTemplateColumns: 'repeat(auto-fill, minmax(min(340px, 100%), 1fr))',
           gap: '1rem',
         }}
       >
@@ -140,7 +140,7 @@ function Metrics() {
       </div>
       <section className="card" aria-labelledby="instances">
         <h3 id="instances">Instances</h3>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="instances">
             <thead>
               <tr>
@@ -287,7 +287,7 @@ function Alerts() {
           </Empty>
         )
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="alerts">
             <thead>
               <tr>

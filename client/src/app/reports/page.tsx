@@ -8,7 +8,15 @@ import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import type { AttendanceStatus, ReportQuery } from '@/gql/graphql';
 import { downloadCsv, toCsv } from '@/lib/csv';
-import { formatDate, formatDateTime, formatPercent, STATUS_LABEL, STATUSES } from '@/lib/format';
+import Link from 'next/link';
+import {
+  formatDate,
+  formatDateTime,
+  formatPercent,
+  spreadsheetTime,
+  STATUS_LABEL,
+  STATUSES,
+} from '@/lib/format';
 import { ReportQuery as Report } from '@/lib/operations';
 import { useParam } from '@/lib/use-param';
 
@@ -44,37 +52,47 @@ function buildReport(course: Course) {
   return { students, perSession, perStudent };
 }
 
-function exportCsv(course: Course, report: ReturnType<typeof buildReport>) {
+const SOURCE_CSV: Record<string, string> = {
+  AUTO: 'recognised',
+  CONFIRMED: 'confirmed by teacher',
+  MANUAL: 'set by teacher',
+};
+
+/** A spreadsheet-friendly export: local times without seconds, statuses and sources in words. */
+export function exportCsv(course: Course, report: ReturnType<typeof buildReport>) {
   const header = [
-    'course',
-    'session_opened_at',
-    'session_closed_at',
-    'student_number',
-    'student_name',
-    'status',
-    'source',
-    'confidence',
-    'first_seen_at',
-    'note',
+    'Course',
+    'Session opened',
+    'Session closed',
+    'Student number',
+    'Student name',
+    'Status',
+    'How',
+    'Confidence %',
+    'First seen',
+    'Note',
   ];
   const rows = report.perSession.flatMap(({ session, byStudent }) =>
     report.students.map((st) => {
       const r = byStudent.get(st.id);
       return [
         course.code,
-        session.openedAt,
-        session.closedAt,
+        spreadsheetTime(session.openedAt),
+        spreadsheetTime(session.closedAt),
         st.externalId,
         st.name,
-        r?.status ?? 'NOT_RECORDED',
-        r?.source,
-        r?.confidence === null || r?.confidence === undefined ? '' : r.confidence.toFixed(3),
-        r?.firstSeenAt,
+        r ? STATUS_LABEL[r.status] : 'Not recorded',
+        r ? (r.status === 'ABSENT' && r.source === 'AUTO' ? 'not seen' : (SOURCE_CSV[r.source] ?? '')) : '',
+        r?.confidence === null || r?.confidence === undefined ? '' : Math.round(r.confidence * 100),
+        spreadsheetTime(r?.firstSeenAt),
         r?.note,
       ];
     }),
   );
-  downloadCsv(`attendance-${course.code}-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(header, rows));
+  downloadCsv(
+    `attendance-${course.code}-${spreadsheetTime(new Date().toISOString()).slice(0, 10)}.csv`,
+    toCsv(header, rows),
+  );
 }
 
 function ReportsPage() {
@@ -110,14 +128,24 @@ function ReportsPage() {
           { href: `/course/?id=${course.id}`, label: `${course.code} · ${course.name}` },
         ]}
         actions={
-          <button
-            type="button"
-            className="button"
-            disabled={report.perSession.length === 0}
-            onClick={() => exportCsv(course, report)}
-          >
-            Export CSV
-          </button>
+          <>
+            <button
+              type="button"
+              className="button secondary"
+              disabled={report.perSession.length === 0}
+              onClick={() => window.print()}
+            >
+              Print register
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={report.perSession.length === 0}
+              onClick={() => exportCsv(course, report)}
+            >
+              Export for Excel (CSV)
+            </button>
+          </>
         }
         subtitle="Attendance rate counts present and late against absent; excused absences are left out."
       />
@@ -135,7 +163,7 @@ function ReportsPage() {
           </section>
           <section className="card" aria-labelledby="per-session">
             <h2 id="per-session">Per session</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="per-session">
                 <thead>
                   <tr>
@@ -153,7 +181,7 @@ function ReportsPage() {
                   {[...report.perSession].reverse().map(({ session, counts }) => (
                     <tr key={session.id}>
                       <td>
-                        {formatDateTime(session.openedAt)}{' '}
+                        <Link href={`/session/?id=${session.id}`}>{formatDateTime(session.openedAt)}</Link>{' '}
                         {session.isOpen && <span className="badge ok">open</span>}
                       </td>
                       {STATUSES.map((s) => (
@@ -169,9 +197,46 @@ function ReportsPage() {
               </table>
             </div>
           </section>
+          <section className="card" aria-labelledby="register">
+            <h2 id="register">Register</h2>
+            <p className="small muted">P present · L late · E excused · A absent · — not recorded</p>
+            <div className="table-wrap" tabIndex={0}>
+              <table data-testid="register" className="register">
+                <thead>
+                  <tr>
+                    <th>Student</th>
+                    {report.perSession.map(({ session }) => (
+                      <th key={session.id} className="num">
+                        {formatDate(session.openedAt)}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.students.map((st) => (
+                    <tr key={st.id}>
+                      <td>{st.name}</td>
+                      {report.perSession.map(({ session, byStudent }) => {
+                        const status = byStudent.get(st.id)?.status;
+                        return (
+                          <td
+                            key={session.id}
+                            className="num"
+                            title={status ? STATUS_LABEL[status] : 'Not recorded'}
+                          >
+                            {status ? STATUS_LABEL[status][0] : '—'}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
           <section className="card" aria-labelledby="per-student">
             <h2 id="per-student">Per student</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0}>
               <table data-testid="per-student">
                 <thead>
                   <tr>
@@ -190,7 +255,8 @@ function ReportsPage() {
                     return (
                       <tr key={student.id}>
                         <td>
-                          {student.name} <span className="muted small">{student.externalId}</span>
+                          <Link href={`/student/?id=${student.id}&course=${course.id}`}>{student.name}</Link>{' '}
+                          <span className="muted small">{student.externalId}</span>
                         </td>
                         {STATUSES.map((s) => (
                           <td key={s} className="num">

@@ -1,17 +1,25 @@
 'use client';
 
 import Link from 'next/link';
-import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { ConfirmButton } from '@/components/ConfirmButton';
-import { Dropzone } from '@/components/Dropzone';
 import { PageTitle } from '@/components/PageTitle';
 import { PhotoBoxes } from '@/components/PhotoBoxes';
 import { Empty, ErrorNote, Loading } from '@/components/States';
+import { UndoBar } from '@/components/UndoBar';
 import type { AttendanceStatus, PhotoFieldsFragment, RecordFieldsFragment } from '@/gql/graphql';
 import { mediaUrl } from '@/lib/config';
 import { describeCode, describeError } from '@/lib/errors';
-import { formatDateTime, formatPercent, formatTime, STATUS_LABEL, STATUSES } from '@/lib/format';
+import {
+  confidenceWords,
+  EXCUSE_REASONS,
+  formatDateTime,
+  formatTime,
+  nextStatus,
+  howWords,
+  STATUS_LABEL,
+} from '@/lib/format';
 import { localPhotoUrl, rememberLocalPhoto } from '@/lib/local-photos';
 import {
   AttendanceMarkedSubscription,
@@ -25,6 +33,7 @@ import {
 import { uploadMutation } from '@/lib/upload';
 import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
+import { MarkNotSeenAbsentMutation, SessionSafetyQuery } from './operations';
 
 interface Upload {
   key: string;
@@ -50,84 +59,82 @@ function newer<T extends { updatedAt: string }>(a: T | undefined, b: T): T {
   return a && Date.parse(a.updatedAt) > Date.parse(b.updatedAt) ? a : b;
 }
 
-function MarkForm({
+function evidence(record: RecordFieldsFragment | undefined): string {
+  if (!record) {
+    return 'Not seen yet';
+  }
+  const parts: string[] = [howWords(record.status, record.source)];
+  if (record.firstSeenAt && record.status !== 'ABSENT') {
+    parts.push(`seen ${formatTime(record.firstSeenAt)}`);
+  }
+  if (record.source === 'AUTO' && record.confidence !== null && record.confidence !== undefined) {
+    parts.push(confidenceWords(record.confidence).split(':')[0]!.toLowerCase());
+  }
+  if (record.note) {
+    parts.push(`“${record.note}”`);
+  }
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** One student: a status button that cycles on each tap, and excuse reasons when excused. */
+function RollRow({
   sessionId,
   student,
   record,
-  disabled,
-  onDone,
+  onChanged,
 }: {
   sessionId: string;
-  student: { id: string; name: string };
+  student: { id: string; name: string; externalId: string };
   record?: RecordFieldsFragment;
-  disabled: boolean;
-  onDone: () => void;
+  onChanged: () => void;
 }) {
-  const [open, setOpen] = useState(false);
-  const [status, setStatus] = useState<AttendanceStatus>(record?.status ?? 'PRESENT');
-  const [note, setNote] = useState(record?.note ?? '');
   const [{ fetching, error }, mark] = useMutation(MarkAttendanceMutation);
-
-  if (!open) {
-    return (
-      <button
-        type="button"
-        className="button secondary small"
-        disabled={disabled}
-        onClick={() => setOpen(true)}
-        aria-label={`Mark ${student.name}`}
-      >
-        Mark…
-      </button>
-    );
-  }
-  const save = async () => {
-    const result = await mark({
-      input: { sessionId, studentId: student.id, status, note: note.trim() || null },
-    });
+  const status = record?.status;
+  const save = async (next: AttendanceStatus, note: string | null) => {
+    const result = await mark({ input: { sessionId, studentId: student.id, status: next, note } });
     if (result.data) {
-      setOpen(false);
-      onDone();
+      onChanged();
     }
   };
+  const next = nextStatus(status);
   return (
-    <form
-      className="stack"
-      style={{ gap: '0.4rem', minWidth: 220 }}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-      aria-label={`Mark ${student.name}`}
-    >
-      <select
-        aria-label="Status"
-        value={status}
-        onChange={(e) => setStatus(e.target.value as AttendanceStatus)}
-      >
-        {STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {STATUS_LABEL[s]}
-          </option>
-        ))}
-      </select>
-      <input
-        type="text"
-        aria-label="Reason or note"
-        placeholder="Reason or note (optional)"
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-      />
-      <ErrorNote error={error} />
-      <div className="row" style={{ gap: '0.4rem' }}>
-        <button type="submit" className="button small" disabled={fetching}>
-          {fetching ? 'Saving…' : 'Save'}
-        </button>
-        <button type="button" className="button secondary small" onClick={() => setOpen(false)}>
-          Cancel
-        </button>
+    <li data-testid="attendance-row" data-student={student.name} data-status={status ?? 'NONE'}>
+      <div className="who">
+        <Link href={`/student/?id=${student.id}`}>{student.name}</Link>{' '}
+        <span className="muted small">{student.externalId}</span>
       </div>
-    </form>
+      <button
+        type="button"
+        className={`status-button ${status ?? 'NONE'}`}
+        disabled={fetching}
+        onClick={() => void save(next, status === 'EXCUSED' ? null : (record?.note ?? null))}
+        aria-label={`${student.name}: ${status ? STATUS_LABEL[status] : 'not seen'}. Tap for ${STATUS_LABEL[next].toLowerCase()}`}
+      >
+        {status ? STATUS_LABEL[status] : 'Not seen'}
+      </button>
+      <div className="evidence">{evidence(record)}</div>
+      {status === 'EXCUSED' && (
+        <div className="reason" role="group" aria-label={`Reason for ${student.name}`}>
+          {EXCUSE_REASONS.map((reason) => (
+            <button
+              key={reason}
+              type="button"
+              className="chip"
+              aria-pressed={record?.note === reason}
+              disabled={fetching}
+              onClick={() => void save('EXCUSED', record?.note === reason ? null : reason)}
+            >
+              {reason}
+            </button>
+          ))}
+        </div>
+      )}
+      {error && (
+        <div className="evidence" role="alert" style={{ color: 'var(--danger)' }}>
+          {describeError(error)}
+        </div>
+      )}
+    </li>
   );
 }
 
@@ -139,7 +146,16 @@ function SessionPage() {
     variables: { id },
     pause: !id,
   });
-  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const [safety, refetchSafety] = useQuery({ query: SessionSafetyQuery, variables: { id }, pause: !id });
+  const [version, setVersion] = useState(0);
+  const reload = () => {
+    refetch({ requestPolicy: 'network-only' });
+    refetchSafety({ requestPolicy: 'network-only' });
+  };
+  const changed = () => {
+    setVersion((v) => v + 1);
+    refetchSafety({ requestPolicy: 'network-only' });
+  };
 
   const [live] = useSubscription(
     { query: AttendanceMarkedSubscription, variables: { sessionId: id }, pause: !id },
@@ -159,20 +175,24 @@ function SessionPage() {
     }),
   );
   const [closed, closeSession] = useMutation(CloseSessionMutation);
+  const [absent, markAbsent] = useMutation(MarkNotSeenAbsentMutation);
   const [uploads, setUploads] = useState<Upload[]>([]);
+  // An undo that removed a record: live copies up to that version are ignored.
+  const [tombstones, setTombstones] = useState<Record<string, string>>({});
   const running = useRef(0);
 
-  // Merge what the query returned with what the subscriptions pushed since.
   const records = useMemo(() => {
     const map = new Map<string, RecordFieldsFragment>();
-    for (const r of data?.session.records ?? []) {
-      map.set(r.studentId, r);
-    }
-    for (const r of Object.values(live.data ?? {})) {
-      map.set(r.studentId, newer(map.get(r.studentId), r));
-    }
+    const keep = (r: RecordFieldsFragment) => {
+      const gone = tombstones[r.studentId];
+      if (!gone || Date.parse(r.updatedAt) > Date.parse(gone)) {
+        map.set(r.studentId, newer(map.get(r.studentId), r));
+      }
+    };
+    (data?.session.records ?? []).forEach(keep);
+    Object.values(live.data ?? {}).forEach(keep);
     return map;
-  }, [data, live.data]);
+  }, [data, live.data, tombstones]);
 
   const photos = useMemo(() => {
     const map = new Map<string, PhotoFieldsFragment>();
@@ -205,16 +225,19 @@ function SessionPage() {
     if (donePhotos > seenDone.current) {
       seenDone.current = donePhotos;
       refetch({ requestPolicy: 'network-only' });
+      refetchSafety({ requestPolicy: 'network-only' });
       if (caps.photoImages) {
         refetchImages({ requestPolicy: 'network-only' });
       }
     }
-  }, [donePhotos, refetch, refetchImages, caps.photoImages]);
+  }, [donePhotos, refetch, refetchSafety, refetchImages, caps.photoImages]);
 
   const patch = (key: string, change: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));
 
-  const pump = (queue: Upload[]) => {
+  const queueRef = useRef<Upload[]>([]);
+  const pump = () => {
+    const queue = queueRef.current;
     while (running.current < UPLOAD_CONCURRENCY && queue.length > 0) {
       const next = queue.shift()!;
       running.current++;
@@ -236,12 +259,11 @@ function SessionPage() {
         .catch((e: unknown) => patch(next.key, { state: 'error', error: describeError(e) }))
         .finally(() => {
           running.current--;
-          pump(queue);
+          pump();
         });
     }
   };
 
-  const queueRef = useRef<Upload[]>([]);
   const addFiles = (files: File[]) => {
     const added = files.map<Upload>((file) => ({
       key: `u${++uploadSeq}`,
@@ -250,9 +272,14 @@ function SessionPage() {
       progress: 0,
       state: 'waiting',
     }));
+    const notImages = added.filter((u) => u.file.type && !u.file.type.startsWith('image/'));
+    for (const u of notImages) {
+      u.state = 'error';
+      u.error = 'This file is not a photo. Use a JPEG or PNG picture.';
+    }
     setUploads((list) => [...added, ...list]);
-    queueRef.current.push(...added);
-    pump(queueRef.current);
+    queueRef.current.push(...added.filter((u) => u.state === 'waiting'));
+    pump();
   };
 
   if (!id) {
@@ -274,7 +301,12 @@ function SessionPage() {
   const notSeen = students.filter((s) => !records.has(s.id)).length;
   const uploadByPhoto = new Map(uploads.filter((u) => u.photoId).map((u) => [u.photoId!, u]));
   const inFlight = uploads.filter((u) => !u.photoId || !photos.some((p) => p.id === u.photoId));
-  const review = session.reviewQueue.total;
+  const waiting = safety.data?.session.awaitingReview ?? session.reviewQueue.total;
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    addFiles([...event.dataTransfer.files]);
+  };
 
   return (
     <>
@@ -297,49 +329,65 @@ function SessionPage() {
             </>
           )
         }
-        actions={
-          <>
+      />
+      {session.isOpen && (
+        <section
+          className="card stack no-print"
+          aria-label="Class photos"
+          onDragOver={(e) => e.preventDefault()}
+          onDrop={onDrop}
+          style={{ marginBottom: '1rem' }}
+        >
+          <div className="capture-bar">
+            <label className="button file-button">
+              <input
+                type="file"
+                accept="image/*"
+                capture="environment"
+                data-testid="camera-input"
+                onChange={(e) => {
+                  addFiles([...(e.target.files ?? [])]);
+                  e.target.value = '';
+                }}
+              />
+              Take class photo
+            </label>
+            <label className="button secondary file-button">
+              <input
+                type="file"
+                accept="image/*"
+                multiple
+                data-testid="upload-input"
+                onChange={(e) => {
+                  addFiles([...(e.target.files ?? [])]);
+                  e.target.value = '';
+                }}
+              />
+              Upload photos
+            </label>
             <Link className="button secondary" href={`/review/?session=${session.id}`}>
               Review faces{' '}
-              <span className={review > 0 ? 'badge warn' : 'badge'} data-testid="review-count">
-                {review}
+              <span className={waiting > 0 ? 'badge warn' : 'badge'} data-testid="review-count">
+                {waiting}
               </span>
             </Link>
-            {session.isOpen && (
-              <ConfirmButton
-                className="button danger secondary"
-                title="Close session"
-                message="Students not seen yet will be marked absent. No more photos can be added."
-                confirmLabel="Close session"
-                danger
-                disabled={closed.fetching}
-                onConfirm={() => void closeSession({ sessionId: session.id }).then(reload)}
-              >
-                Close session
-              </ConfirmButton>
-            )}
-          </>
-        }
-      />
-      <ErrorNote error={closed.error} />
-      <div className="grid-2">
-        <div className="stack">
-          {session.isOpen && (
-            <Dropzone
-              label="Drop class photos here"
-              hint="Several at once is fine; each face found is matched to the class list."
-              onFiles={addFiles}
-            />
-          )}
+          </div>
           {inFlight.length > 0 && (
-            <ul className="card stack" style={{ listStyle: 'none', margin: 0 }} aria-label="Uploads">
+            <ul
+              className="stack"
+              style={{ listStyle: 'none', margin: 0, padding: 0, gap: '0.5rem' }}
+              aria-label="Uploads"
+            >
               {inFlight.map((u) => (
                 <li key={u.key} className="stack" style={{ gap: '0.25rem' }} data-testid="upload">
                   <div className="spread small">
                     <span style={{ overflowWrap: 'anywhere' }}>{u.file.name}</span>
-                    <span className={u.state === 'error' ? 'badge bad' : 'muted'}>
+                    <span
+                      className={u.state === 'error' ? 'badge bad' : 'muted'}
+                      role={u.state === 'error' ? 'alert' : undefined}
+                    >
                       {u.state === 'waiting' && 'Waiting'}
-                      {u.state === 'uploading' && `Uploading ${Math.round(u.progress * 100)}%`}
+                      {u.state === 'uploading' && `Sending ${Math.round(u.progress * 100)}%`}
                       {u.state === 'processing' && 'Finding faces…'}
                       {u.state === 'done' && 'Done'}
                       {u.state === 'error' && u.error}
@@ -349,68 +397,41 @@ function SessionPage() {
                     <progress
                       max={1}
                       value={u.state === 'processing' || u.state === 'done' ? undefined : u.progress}
-                      aria-label={`Upload of ${u.file.name}`}
+                      aria-label={`Progress of ${u.file.name}`}
                     />
                   )}
                 </li>
               ))}
             </ul>
           )}
-          <section className="stack" aria-labelledby="photos">
-            <h2 id="photos">
-              Class photos <span className="muted">({photos.length})</span>
+        </section>
+      )}
+      <UndoBar
+        sessionId={session.id}
+        version={version}
+        onUndone={(result) => {
+          const stones: Record<string, string> = {};
+          for (const studentId of result.clearedStudentIds) {
+            stones[studentId] = records.get(studentId)?.updatedAt ?? new Date(0).toISOString();
+          }
+          setTombstones((t) => ({ ...t, ...stones }));
+          reload();
+        }}
+      />
+      <div className="session-layout">
+        <section className="card stack attendance-panel" aria-labelledby="attendance">
+          <div className="spread">
+            <h2 id="attendance" style={{ margin: 0 }}>
+              Attendance
             </h2>
-            {photos.length === 0 && inFlight.length === 0 && (
-              <div className="card">
-                <Empty title="No class photos yet">
-                  <p>Take a photo of the class and drop it above; names appear as faces are recognised.</p>
-                </Empty>
-              </div>
-            )}
-            {photos.map((photo) => {
-              const signed = imageById.get(photo.id);
-              const src =
-                localPhotoUrl(photo.id) ??
-                uploadByPhoto.get(photo.id)?.url ??
-                (signed ? mediaUrl(signed) : null);
-              const recognised = photo.faces.filter((f) => f.student).length;
-              return (
-                <article
-                  key={photo.id}
-                  className="card stack"
-                  style={{ padding: '0.75rem' }}
-                  data-testid="photo"
-                  data-status={photo.status}
-                >
-                  {photo.status === 'DONE' && photo.width && photo.height ? (
-                    <PhotoBoxes
-                      src={src}
-                      width={photo.width}
-                      height={photo.height}
-                      faces={photo.faces}
-                      alt={`Class photo taken ${formatTime(photo.submittedAt)}`}
-                    />
-                  ) : photo.status === 'FAILED' ? (
-                    <p className="notice error" role="alert">
-                      This photo could not be analysed: {describeCode(photo.errorCode)}
-                    </p>
-                  ) : (
-                    <p className="muted" role="status">
-                      <span className="spinner" aria-hidden="true" /> Finding faces…
-                    </p>
-                  )}
-                  <div className="small muted">
-                    {formatTime(photo.submittedAt)} · {photo.faces.length} face
-                    {photo.faces.length === 1 ? '' : 's'}, {recognised} recognised
-                  </div>
-                </article>
-              );
-            })}
-          </section>
-        </div>
-        <section className="card stack" aria-labelledby="attendance">
-          <h2 id="attendance">Attendance</h2>
-          <p className="row small" style={{ margin: 0 }} aria-live="polite" data-testid="attendance-summary">
+            <span className="small muted">Tap a status to change it</span>
+          </div>
+          <p
+            className="row small"
+            style={{ margin: 0, gap: '0.4rem' }}
+            aria-live="polite"
+            data-testid="attendance-summary"
+          >
             <span className="badge PRESENT">{counts.PRESENT} present</span>
             <span className="badge LATE">{counts.LATE} late</span>
             <span className="badge EXCUSED">{counts.EXCUSED} excused</span>
@@ -421,67 +442,121 @@ function SessionPage() {
             <ErrorNote error="Live updates stopped. Reload the page to see the latest attendance." />
           )}
           {students.length === 0 ? (
-            <Empty title="No students in this course" />
+            <Empty title="No students in this course">
+              <p>
+                <Link href={`/course/?id=${course.id}`}>Import the class list</Link> first.
+              </p>
+            </Empty>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Student</th>
-                    <th>Status</th>
-                    <th className="num">Confidence</th>
-                    <th>Seen</th>
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {students.map((student) => {
-                    const record = records.get(student.id);
-                    return (
-                      <tr
-                        key={student.id}
-                        data-testid="attendance-row"
-                        data-student={student.name}
-                        data-status={record?.status ?? 'NONE'}
-                      >
-                        <td>
-                          {student.name}
-                          <div className="muted small">{student.externalId}</div>
-                        </td>
-                        <td>
-                          {record ? (
-                            <>
-                              <span className={`badge ${record.status}`}>{STATUS_LABEL[record.status]}</span>
-                              {record.source === 'MANUAL' && (
-                                <div className="muted small">set by teacher</div>
-                              )}
-                              {record.note && <div className="muted small">“{record.note}”</div>}
-                            </>
-                          ) : (
-                            <span className="badge">Not seen</span>
-                          )}
-                        </td>
-                        <td className="num">{formatPercent(record?.confidence)}</td>
-                        <td>{formatTime(record?.firstSeenAt)}</td>
-                        <td>
-                          <MarkForm
-                            key={record?.updatedAt ?? 'none'}
-                            sessionId={session.id}
-                            student={student}
-                            record={record}
-                            disabled={false}
-                            onDone={reload}
-                          />
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+            <ul className="roll" aria-label="Students">
+              {students.map((student) => (
+                <RollRow
+                  key={student.id}
+                  sessionId={session.id}
+                  student={student}
+                  record={records.get(student.id)}
+                  onChanged={changed}
+                />
+              ))}
+            </ul>
+          )}
+          <div className="row no-print">
+            {notSeen > 0 && (
+              <button
+                type="button"
+                className="button secondary"
+                disabled={absent.fetching}
+                onClick={() => void markAbsent({ sessionId: session.id }).then(changed)}
+              >
+                Mark {notSeen} not seen absent
+              </button>
+            )}
+            {session.isOpen && (
+              <ConfirmButton
+                className="button danger secondary"
+                title="Close session"
+                message={
+                  <>
+                    {waiting > 0 && (
+                      <p className="notice warn" data-testid="close-waiting">
+                        {waiting} face{waiting === 1 ? '' : 's'} still wait{waiting === 1 ? 's' : ''} for
+                        review. <Link href={`/review/?session=${session.id}`}>Review them first</Link>, or
+                        close anyway.
+                      </p>
+                    )}
+                    <p>Students not seen yet will be marked absent. No more photos can be added.</p>
+                  </>
+                }
+                confirmLabel="Close session"
+                danger
+                disabled={closed.fetching}
+                onConfirm={() => void closeSession({ sessionId: session.id }).then(reload)}
+              >
+                Close session
+              </ConfirmButton>
+            )}
+            <Link className="button secondary" href={`/reports/?course=${course.id}`}>
+              Reports
+            </Link>
+          </div>
+          <ErrorNote error={closed.error ?? absent.error} />
+        </section>
+        <section className="stack" aria-labelledby="photos">
+          <h2 id="photos" style={{ margin: 0 }}>
+            Class photos <span className="muted">({photos.length})</span>
+          </h2>
+          {photos.length === 0 && inFlight.length === 0 && (
+            <div className="card">
+              <Empty title="No class photos yet">
+                <p>Tap “Take class photo”; names appear as faces are recognised.</p>
+              </Empty>
             </div>
           )}
+          {photos.map((photo) => {
+            const signed = imageById.get(photo.id);
+            const src =
+              localPhotoUrl(photo.id) ??
+              uploadByPhoto.get(photo.id)?.url ??
+              (signed ? mediaUrl(signed) : null);
+            const recognised = photo.faces.filter((f) => f.student).length;
+            const toCheck = photo.faces.filter((f) => !f.student && f.reviewStatus === 'PENDING').length;
+            return (
+              <article
+                key={photo.id}
+                className="card stack"
+                style={{ padding: '0.75rem' }}
+                data-testid="photo"
+                data-status={photo.status}
+              >
+                {photo.status === 'DONE' && photo.width && photo.height ? (
+                  <PhotoBoxes
+                    src={src}
+                    width={photo.width}
+                    height={photo.height}
+                    faces={photo.faces}
+                    alt={`Class photo taken ${formatTime(photo.submittedAt)}`}
+                  />
+                ) : photo.status === 'FAILED' ? (
+                  <p className="notice error" role="alert">
+                    This photo could not be analysed: {describeCode(photo.errorCode)}
+                  </p>
+                ) : (
+                  <p className="muted" role="status">
+                    <span className="spinner" aria-hidden="true" />{' '}
+                    {photo.status === 'QUEUED' ? 'Waiting its turn…' : 'Finding faces…'}
+                  </p>
+                )}
+                <div className="small muted">
+                  {formatTime(photo.submittedAt)} ·{' '}
+                  {photo.status === 'DONE'
+                    ? `${photo.faces.length} face${photo.faces.length === 1 ? '' : 's'}, ${recognised} recognised${toCheck ? `, ${toCheck} to check` : ''}`
+                    : photo.status === 'FAILED'
+                      ? 'not analysed'
+                      : 'being analysed'}
+                </div>
+              </article>
+            );
+          })}
         </section>
       </div>
     </>

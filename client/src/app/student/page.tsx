@@ -29,6 +29,7 @@ import {
 import { uploadMutation } from '@/lib/upload';
 import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
+import { History } from './History';
 
 type Verdict =
   | { state: 'checking' }
@@ -498,6 +499,7 @@ function StudentPage() {
           </section>
         )}
       </div>
+      <History studentId={student.id} />
       <Privacy student={student} onChanged={reload} />
       <section className="card stack" aria-labelledby="danger" style={{ marginTop: '1.25rem' }}>
         <h2 id="danger">Delete this student</h2>

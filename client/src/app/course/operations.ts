@@ -1,0 +1,47 @@
+import { graphql } from '@/gql';
+
+// The course screen's class building (issue #14): the class list with face-profile advice, the CSV
+// import (a later source such as OneRoster plugs into the same screen), and bulk face enrollment.
+
+export const CourseClassQuery = graphql(`
+  query CourseClass($id: ID!) {
+    course(id: $id) {
+      id
+      students(take: 200) {
+        total
+        items {
+          id
+          externalId
+          name
+          email
+          consentGivenAt
+          faceAdvice {
+            faces
+            weakFaces
+            ready
+            message
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const ImportRosterMutation = graphql(`
+  mutation ImportRoster($courseId: ID!, $csv: String!, $dryRun: Boolean) {
+    importRoster(courseId: $courseId, csv: $csv, dryRun: $dryRun) {
+      dryRun
+      created
+      enrolled
+      unchanged
+      skipped
+      rows {
+        line
+        externalId
+        name
+        outcome
+        message
+      }
+    }
+  }
+`);
