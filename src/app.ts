@@ -10,13 +10,13 @@ import type { Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
 import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
-import { createInferenceEngine, type InferenceEngine } from './inference';
+import { createInferenceEngine, MODEL_ID, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
 import { instrumentCache, instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
-import { createPubSub, Topic } from './pubsub';
+import { createPubSub, Topic, type MetricsSnapshot } from './pubsub';
 import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AttendanceRepository } from './repositories/attendance.repository';
 import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
@@ -45,16 +45,22 @@ import { CourseService } from './services/course.service';
 import { EnrollmentService } from './services/enrollment.service';
 import { ForecastService } from './services/forecast.service';
 import { MediaService } from './services/media.service';
+import { startPhotoPipeline } from './services/photo-pipeline';
+import { PhotoSubmissionService } from './services/photo-submission.service';
 import { PhotoService } from './services/photo.service';
 import { RetentionService } from './services/retention.service';
 import { RosterService } from './services/roster.service';
 import { StudentService } from './services/student.service';
+import { DatabaseStorage } from './storage/database-storage';
 import { FileStorage } from './storage/file-storage';
+import { lazyEngine } from './worker/lazy-engine';
 
 export interface AppOptions {
   /** Share one inference pool between several app instances in one process (tests). */
   engine?: InferenceEngine;
   logger?: Logger;
+  /** Job queue key prefix (tests running several clusters on one Redis). */
+  queuePrefix?: string;
 }
 
 export interface App extends RunningServer {
@@ -88,19 +94,25 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     runMigrations: env.RUN_MIGRATIONS,
   });
   const pubsub = await createPubSub(env.REDIS_URL);
+  // The job queue's part of each metrics snapshot, once the pipeline exists.
+  const queueFacts = { get: (): Partial<MetricsSnapshot> => ({}) };
   // Metrics of this instance (issue #6); the services see an instrumented cache and engine.
   const metrics = new Metrics({
     instanceId: env.INSTANCE_ID,
     windowMs: env.METRICS_WINDOW_MS,
     token: env.METRICS_TOKEN,
     engine: () => rawEngine,
+    extra: () => queueFacts.get(),
   });
   const cache = instrumentCache(await createCache(env.REDIS_URL), metrics);
-  const storage = new FileStorage(path.resolve(env.STORAGE_DIR));
+  const storage =
+    env.STORAGE_DRIVER === 'database'
+      ? new DatabaseStorage(db.dataSource)
+      : new FileStorage(path.resolve(env.STORAGE_DIR));
   await storage.init();
   const ownsEngine = !options.engine;
-  const rawEngine =
-    options.engine ??
+  const localInference = env.INFERENCE_MODE === 'local';
+  const makeEngine = () =>
     createInferenceEngine({
       workers: env.INFERENCE_WORKERS,
       maxPixels: env.MAX_IMAGE_PIXELS,
@@ -110,6 +122,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
       tileSize: env.INFERENCE_TILE_SIZE,
     });
+  // Remote inference: photo jobs run in `npm run worker` processes; enrollment starts a pool on demand.
+  const rawEngine = options.engine ?? (localInference ? makeEngine() : lazyEngine(makeEngine, MODEL_ID));
   const engine = instrumentEngine(rawEngine, metrics);
   await engine.ready();
 
@@ -149,22 +163,44 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
   );
   const sessions = new AttendanceService(ds, courses, attendanceRepo, pubsub, env.LATE_AFTER_MINUTES);
-  const photos = new PhotoService(
-    ds,
-    sessions,
+  const photos = new PhotoService({ dataSource: ds, sessions, roster, storage, pubsub, audit });
+  // Photo analysis as queued jobs (issue #11): BullMQ with REDIS_URL, in-process otherwise.
+  // Submitters waiting on a photo are woken when it settles in this process (set below).
+  const settled = { notify: (_photoId: string): void => undefined };
+  const pipeline = await startPhotoPipeline({
+    env,
+    dataSource: ds,
     engine,
     roster,
     embeddings,
-    attendanceRepo,
+    attendance: attendanceRepo,
     storage,
     pubsub,
-    () => DEFAULT_MATCH_POLICY,
-    env.SUBMIT_WAIT_MS,
-    audit,
-    env.MAX_IMAGE_PIXELS,
+    policy: () => DEFAULT_MATCH_POLICY,
+    observer: metrics,
+    registry: metrics.registry,
+    windowMs: env.METRICS_WINDOW_MS,
+    consume: localInference,
+    onSettled: (photoId) => settled.notify(photoId),
+    queuePrefix: options.queuePrefix,
     logger,
-    metrics,
-  );
+  });
+  const submission = new PhotoSubmissionService({
+    dataSource: ds,
+    sessions,
+    storage,
+    pubsub,
+    queue: pipeline.queue,
+    jobs: pipeline.jobs,
+    submitWaitMs: env.SUBMIT_WAIT_MS,
+    maxPixels: env.MAX_IMAGE_PIXELS,
+    logger,
+  });
+  settled.notify = (photoId) => submission.settled(photoId);
+  queueFacts.get = () => {
+    const q = pipeline.metrics.snapshot();
+    return { deadLetters: q.deadLetters, jobBacklog: q.counts.waiting };
+  };
   const analyticsRepo = new AnalyticsRepository(ds);
   const analytics = new AnalyticsService(analyticsRepo, {
     attendanceRate: env.AT_RISK_ATTENDANCE_RATE,
@@ -184,7 +220,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [StudentResolver, new StudentResolver(students, enrollment, env.MAX_UPLOAD_BYTES)],
     [AttendanceResolver, new AttendanceResolver(sessions, photos)],
     [AttendanceRecordResolver, new AttendanceRecordResolver()],
-    [PhotoResolver, new PhotoResolver(photos, sessions, env.MAX_UPLOAD_BYTES)],
+    [PhotoResolver, new PhotoResolver(photos, submission, sessions, env.MAX_UPLOAD_BYTES)],
     [PhotoFaceResolver, new PhotoFaceResolver(photos)],
     [FaceSampleResolver, new FaceSampleResolver(media)],
     [AuthResolver, new AuthResolver(auth, apiKeys, audit)],
@@ -237,7 +273,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       health: createReadiness({
         dataSource: ds,
         cache: env.REDIS_URL ? cache : undefined,
-        engine,
+        engine: localInference ? engine : undefined,
+        queue: () => pipeline.status(),
         recentWorkerFailures: () => metrics.workerFailures(),
         crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
       }),
@@ -262,7 +299,6 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
   );
 
-  const resumed = await photos.resumePending();
   const metricsPublisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
   alerts.start();
   if (env.RETENTION_DAYS > 0) {
@@ -274,7 +310,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       redis: Boolean(env.REDIS_URL),
       backend: engine.backend,
       workers: engine.stats().workers,
-      resumed,
+      inference: env.INFERENCE_MODE,
+      queue: pipeline.queue.driver,
     },
     'rollcall ready',
   );
@@ -292,7 +329,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       metricsPublisher.close();
       await alerts.close();
       await server.close();
-      await photos.drain();
+      await pipeline.close();
       await pubsub.close();
       await cache.close();
       await limiters.close();

@@ -5,13 +5,18 @@ import type { InferenceEngine } from '../inference/types';
 export interface Readiness {
   ok: boolean;
   checks: Record<string, string>;
+  /** Photo job queue: depth, oldest wait, attempts, stalls, dead letters, consumers (issue #11). */
+  queue?: unknown;
 }
 
 export interface ReadinessDeps {
   dataSource: DataSource;
   /** Checked only when it is Redis: the in-process cache cannot be down. */
   cache?: Cache;
-  engine: InferenceEngine;
+  /** Absent when this server runs no inference itself (INFERENCE_MODE=remote). */
+  engine?: InferenceEngine;
+  /** The job queue's reachability and state. */
+  queue?: () => Promise<{ check: string; queue: unknown }>;
   /** Inference failures in the recent window; at or above `crashLoopAt` the pool is not ready. */
   recentWorkerFailures?: () => number;
   crashLoopAt?: number;
@@ -43,22 +48,28 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
 
   return async () => {
     const checks: Record<string, string> = {};
-    const [database, redis] = await Promise.all([
+    const [database, redis, queue] = await Promise.all([
       within(() => deps.dataSource.query('SELECT 1')),
       deps.cache ? within(() => deps.cache!.ping()) : Promise.resolve(undefined),
+      deps.queue?.().catch(() => ({ check: 'down', queue: undefined })),
     ]);
     checks.database = database;
     if (redis !== undefined) {
       checks.redis = redis;
     }
-    const stats = deps.engine.stats();
-    const failures = deps.recentWorkerFailures?.() ?? 0;
-    checks.inference =
-      stats.workers === 0
-        ? 'down'
-        : deps.crashLoopAt !== undefined && failures >= deps.crashLoopAt
-          ? 'crash-loop'
-          : 'ok';
-    return { ok: Object.values(checks).every((c) => c === 'ok'), checks };
+    if (queue) {
+      checks.queue = queue.check;
+    }
+    if (deps.engine) {
+      const stats = deps.engine.stats();
+      const failures = deps.recentWorkerFailures?.() ?? 0;
+      checks.inference =
+        stats.workers === 0
+          ? 'down'
+          : deps.crashLoopAt !== undefined && failures >= deps.crashLoopAt
+            ? 'crash-loop'
+            : 'ok';
+    }
+    return { ok: Object.values(checks).every((c) => c === 'ok'), checks, queue: queue?.queue };
   };
 }

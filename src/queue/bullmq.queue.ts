@@ -189,6 +189,10 @@ export async function createBullmqJobQueue(options: BullmqQueueOptions): Promise
       };
     },
 
+    consumers(name: string) {
+      return queueOf(name).getWorkersCount();
+    },
+
     async has(name: string, jobId: string) {
       const job = await queueOf(name).getJob(jobId);
       return job ? LIVE_STATES.has(await job.getState()) : false;

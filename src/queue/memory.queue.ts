@@ -225,6 +225,9 @@ export function createMemoryJobQueue(): JobQueue {
       }
       return Promise.resolve(counts);
     },
+    consumers(name: string) {
+      return Promise.resolve(consumers.has(name) ? 1 : 0);
+    },
     has(name: string, jobId: string) {
       return Promise.resolve(jobs.has(key(name, jobId)));
     },

@@ -75,6 +75,8 @@ export interface JobQueue {
   add<T>(name: string, data: T, options?: AddOptions): Promise<string>;
   process<T>(name: string, handler: JobHandler<T>, options?: ProcessOptions<T>): Promise<JobWorker>;
   counts(name: string): Promise<QueueCounts>;
+  /** Processes (BullMQ: connected workers, any machine) consuming this job name. */
+  consumers(name: string): Promise<number>;
   /** Whether a job with this id is waiting, delayed or running. */
   has(name: string, jobId: string): Promise<boolean>;
   /** Metrics hook: every completion, retry, dead letter and stall seen by this process. */
