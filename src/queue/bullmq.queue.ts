@@ -124,6 +124,7 @@ export async function createBullmqJobQueue(options: BullmqQueueOptions): Promise
               id: job.id ?? '',
               attempt,
               maxAttempts,
+              started: job.attemptsStarted,
               progress: (p) => job.updateProgress(p),
             });
           } catch (error) {

@@ -8,6 +8,8 @@ export interface JobContext {
   attempt: number;
   /** Attempts this job has in all (the last one dead-letters it when it fails). */
   maxAttempts: number;
+  /** Runs started, counting those a dead worker never finished (stalls), where the driver knows. */
+  started?: number;
   progress(p: number): Promise<void>;
 }
 

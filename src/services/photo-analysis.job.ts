@@ -70,7 +70,10 @@ export class PhotoAnalysisJob {
   }
 
   /** The queue handler. Transient failures throw (the queue retries); bad input throws PermanentJobError. */
-  async run(data: PhotoAnalysisData, ctx: Pick<JobContext, 'attempt' | 'maxAttempts'>): Promise<void> {
+  async run(
+    data: PhotoAnalysisData,
+    ctx: Pick<JobContext, 'attempt' | 'maxAttempts' | 'started'>,
+  ): Promise<void> {
     const repo = this.deps.dataSource.getRepository(SubmittedPhoto);
     const photo = await repo.findOneBy({ id: data.photoId });
     if (!photo || photo.status === PhotoStatus.DONE || photo.status === PhotoStatus.FAILED) {
@@ -79,7 +82,11 @@ export class PhotoAnalysisJob {
     const plan = this.deps.plan?.() ?? { mode: AnalysisMode.FULL, options: {} };
     await repo.update(
       { id: photo.id },
-      { status: PhotoStatus.PROCESSING, attempts: ctx.attempt, analysisMode: plan.mode },
+      {
+        status: PhotoStatus.PROCESSING,
+        attempts: Math.max(ctx.attempt, ctx.started ?? 0),
+        analysisMode: plan.mode,
+      },
     );
     await this.emitPhoto({ ...photo, status: PhotoStatus.PROCESSING });
     // The roster is fetched while the workers analyse the photo.
