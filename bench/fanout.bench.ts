@@ -156,7 +156,14 @@ async function main(): Promise<void> {
       url,
       token,
       `mutation($input: AddStudentInput!) { addStudent(input: $input) { id } }`,
-      { input: { courseId: createCourse.id, externalId: `S-${Date.now()}`, name: 'Ada Lovelace' } },
+      {
+        input: {
+          courseId: createCourse.id,
+          externalId: `S-${Date.now()}`,
+          name: 'Ada Lovelace',
+          consent: true,
+        },
+      },
     );
     const { startSession } = await gql<{ startSession: { id: string } }>(
       url,
