@@ -8,7 +8,7 @@ import { createRateLimiters } from './auth/rate-limit';
 import { TokenSigner } from './auth/tokens';
 import type { Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
-import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
+import { devLoginEnabled, introspectionEnabled, storageDriver, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
 import { createInferenceEngine, MODEL_ID, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
@@ -105,10 +105,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     extra: () => queueFacts.get(),
   });
   const cache = instrumentCache(await createCache(env.REDIS_URL), metrics);
-  const storage =
-    env.STORAGE_DRIVER === 'database'
-      ? new DatabaseStorage(db.dataSource)
-      : new FileStorage(path.resolve(env.STORAGE_DIR));
+  const files = new FileStorage(path.resolve(env.STORAGE_DIR));
+  const storage = storageDriver(env) === 'database' ? new DatabaseStorage(db.dataSource, files) : files;
   await storage.init();
   const ownsEngine = !options.engine;
   const localInference = env.INFERENCE_MODE === 'local';

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createCache } from './cache/cache';
-import { env as loadEnv } from './config/env';
+import { env as loadEnv, storageDriver } from './config/env';
 import { openDatabase } from './db/data-source';
 import { createInferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   if (!env.REDIS_URL || !env.DATABASE_URL) {
     throw new Error('npm run worker needs REDIS_URL (the job queue) and DATABASE_URL (photos and results)');
   }
-  if (env.STORAGE_DRIVER === 'file') {
+  if (storageDriver(env) === 'file') {
     log.warn(
       { dir: env.STORAGE_DIR },
       'STORAGE_DRIVER=file: this worker must share STORAGE_DIR with the API servers',
@@ -44,10 +44,8 @@ async function main(): Promise<void> {
   const ds = db.dataSource;
   const pubsub = await createPubSub(env.REDIS_URL);
   const cache = await createCache(env.REDIS_URL);
-  const storage =
-    env.STORAGE_DRIVER === 'database'
-      ? new DatabaseStorage(ds)
-      : new FileStorage(path.resolve(env.STORAGE_DIR));
+  const files = new FileStorage(path.resolve(env.STORAGE_DIR));
+  const storage = storageDriver(env) === 'database' ? new DatabaseStorage(ds, files) : files;
   await storage.init();
   const rawEngine = createInferenceEngine({
     // The pool is sized for the most jobs this process may run at once.

@@ -85,7 +85,7 @@ const schema = z.object({
   ALERT_DELIVERY_BACKOFF_MS: int(1_000),
   // Job queue, inference workers, autoscaling and degradation (issue #11).
   INFERENCE_MODE: z.enum(['local', 'remote']).default('local'),
-  STORAGE_DRIVER: z.enum(['file', 'database']).default('file'),
+  STORAGE_DRIVER: z.enum(['auto', 'file', 'database']).default('auto'),
   MIN_WORKERS: z.coerce.number().int().min(1).default(1),
   MAX_WORKERS: z.coerce
     .number()
@@ -203,7 +203,7 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   INFERENCE_MODE:
     'local: this server analyses photos itself | remote: only `npm run worker` processes do (needs REDIS_URL)',
   STORAGE_DRIVER:
-    'file: photos and face crops under STORAGE_DIR | database: in PostgreSQL, for workers on other machines',
+    'file: photos and face crops under STORAGE_DIR | database: in PostgreSQL (workers on other machines) | auto: database with DATABASE_URL and REDIS_URL, else file',
   MIN_WORKERS: 'fewest photo jobs a process runs at once (autoscaling floor)',
   MAX_WORKERS:
     'most photo jobs a process runs at once (autoscaling ceiling; size INFERENCE_WORKERS to match)',
@@ -251,6 +251,14 @@ export function env(): Env {
   cached ??= parseEnv();
   return cached;
 }
+
+/** Where photos live: in the database as soon as several instances can share work (PostgreSQL + Redis). */
+export const storageDriver = (env: Env): 'file' | 'database' =>
+  env.STORAGE_DRIVER === 'auto'
+    ? env.DATABASE_URL && env.REDIS_URL
+      ? 'database'
+      : 'file'
+    : env.STORAGE_DRIVER;
 
 export function resolveDir(dir: string): string {
   return dir.startsWith('memory://') ? dir : path.resolve(dir);

@@ -11,12 +11,16 @@ const KEY = /^(photos|faces)\/[0-9a-f]{2}\/[0-9a-f-]{36}\.\w+$/;
  * FileStorage (it extends it so every service accepts either).
  */
 export class DatabaseStorage extends FileStorage {
-  constructor(private readonly dataSource: DataSource) {
+  /** `files`: where blobs stored before this driver was chosen are still read from (and deleted). */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly files?: FileStorage,
+  ) {
     super('/nonexistent');
   }
 
-  override init(): Promise<void> {
-    return Promise.resolve();
+  override async init(): Promise<void> {
+    await this.files?.init();
   }
 
   override async put(prefix: 'photos' | 'faces', data: Uint8Array, ext = 'jpg'): Promise<string> {
@@ -38,6 +42,9 @@ export class DatabaseStorage extends FileStorage {
       [key],
     );
     const row = rows[0];
+    if (!row && this.files) {
+      return this.files.get(key);
+    }
     if (!row) {
       // Same shape as a missing file, so callers handle both drivers alike.
       throw Object.assign(new Error(`no stored blob ${key}`), { code: 'ENOENT' });
@@ -49,6 +56,7 @@ export class DatabaseStorage extends FileStorage {
     const list = [...keys];
     if (list.length > 0) {
       await this.dataSource.query(`DELETE FROM stored_blob WHERE key = ANY($1)`, [list]);
+      await this.files?.delete(list);
     }
   }
 }
