@@ -80,6 +80,7 @@ describe.skipIf(!RUN)('drill: kill a worker process, then an API process, under 
   beforeAll(async () => {
     // Peer API in this process: runs migrations, holds the test's admin, runs no inference.
     app = await startTestApp({
+      SUBMIT_WAIT_MS: '0',
       INFERENCE_MODE: 'remote',
       STORAGE_DRIVER: 'database',
       PHOTO_RECOVERY_INTERVAL_MS: '2000',
@@ -153,8 +154,8 @@ describe.skipIf(!RUN)('drill: kill a worker process, then an API process, under 
     firstDrill.push(...ids);
     // Kill worker 1 as soon as some photo is being analysed (it holds one of them, or is about to).
     const end = Date.now() + 60_000;
-    while ((await states(ids)).rows.every((r) => r.status === PhotoStatus.QUEUED) && Date.now() < end) {
-      await sleep(100);
+    while (!(await states(ids)).rows.some((r) => r.status === PhotoStatus.PROCESSING) && Date.now() < end) {
+      await sleep(20);
     }
     const processingAtKill = (await states(ids)).rows.filter(
       (r) => r.status === PhotoStatus.PROCESSING,
@@ -169,6 +170,7 @@ describe.skipIf(!RUN)('drill: kill a worker process, then an API process, under 
       `drill worker-kill: submitted ${ids.length}, done ${final.done}, stuck ${final.unfinished}, lost ${final.lost}, ` +
         `processing at kill ${processingAtKill}, taken over (runs > 1) ${retried}, all done ${doneAt ? ((doneAt - killedAt) / 1000).toFixed(1) : '>60'} s after the kill\n`,
     );
+    expect(processingAtKill).toBeGreaterThan(0); // the kill really hit photos being analysed
     expect(final).toMatchObject({ done: ids.length, unfinished: 0, lost: 0 });
     expect(doneAt).not.toBeNull();
   }, 150_000);
