@@ -5,7 +5,10 @@ import { withSection, writeSection } from './readme-section';
 // so the two cannot drift; `--check` fails when the README is stale (run in the test suite).
 
 /** Defaults that depend on the machine are described, not printed. */
-const MACHINE_DEPENDENT: Partial<Record<keyof Env, string>> = { INFERENCE_WORKERS: 'cores, at most 4' };
+const MACHINE_DEPENDENT: Partial<Record<keyof Env, string>> = {
+  INFERENCE_WORKERS: 'cores, at most 4',
+  MAX_WORKERS: 'cores, at most 4',
+};
 
 export function envTable(): string {
   const defaults = parseEnv({});

@@ -8,11 +8,12 @@ import { createRateLimiters } from './auth/rate-limit';
 import { TokenSigner } from './auth/tokens';
 import { callerKey, type Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
-import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
+import { devLoginEnabled, introspectionEnabled, storageDriver, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
 import {
   createInferenceEngine,
   InferenceError,
+  MODEL_ID,
   parseModelList,
   probe,
   type InferenceEngine,
@@ -22,7 +23,7 @@ import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
 import { instrumentCache, instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
-import { createPubSub, Topic } from './pubsub';
+import { createPubSub, Topic, type MetricsSnapshot } from './pubsub';
 import { closeRedis, connectRedis, createRedisClient, type RedisRole } from './redis/client';
 import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AttendanceRepository } from './repositories/attendance.repository';
@@ -67,7 +68,9 @@ import { ForecastService } from './services/forecast.service';
 import { InferenceBudget } from './services/inference-budget';
 import { engineModels } from './services/inference-contract';
 import { MediaService } from './services/media.service';
+import { startPhotoPipeline } from './services/photo-pipeline';
 import { PhotoReviewService } from './services/photo-review.service';
+import { PhotoSubmissionService } from './services/photo-submission.service';
 import { PhotoService } from './services/photo.service';
 import { ProfileLearningService } from './services/profile-learning.service';
 import { ReembedService } from './services/reembed.service';
@@ -76,12 +79,16 @@ import { RosterImportService } from './services/roster-import.service';
 import { RosterService } from './services/roster.service';
 import { SessionUndoService } from './services/session-undo.service';
 import { StudentService } from './services/student.service';
+import { DatabaseStorage } from './storage/database-storage';
 import { FileStorage } from './storage/file-storage';
+import { lazyEngine } from './worker/lazy-engine';
 
 export interface AppOptions {
   /** Share one inference pool between several app instances in one process (tests). */
   engine?: InferenceEngine;
   logger?: Logger;
+  /** Job queue key prefix (tests running several clusters on one Redis). */
+  queuePrefix?: string;
 }
 
 export interface App extends RunningServer {
@@ -158,20 +165,24 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       await Promise.allSettled(redisGuards.map((g) => g.execute(() => redisCommands.ping())));
     },
   };
+  // The job queue's part of each metrics snapshot, once the pipeline exists.
+  const queueFacts = { get: (): Partial<MetricsSnapshot> => ({}) };
   // Metrics of this instance (issue #6); the services see an instrumented cache and engine.
   const metrics = new Metrics({
     instanceId: env.INSTANCE_ID,
     windowMs: env.METRICS_WINDOW_MS,
     token: env.METRICS_TOKEN,
     engine: () => rawEngine,
+    extra: () => queueFacts.get(),
   });
   breakers.registerMetrics(metrics.registry);
   const cache = instrumentCache(createCache(redisCommands, redisGuard('redis-cache'), logger), metrics);
-  const storage = new FileStorage(path.resolve(env.STORAGE_DIR));
+  const files = new FileStorage(path.resolve(env.STORAGE_DIR));
+  const storage = storageDriver(env) === 'database' ? new DatabaseStorage(db.dataSource, files) : files;
   await storage.init();
   const ownsEngine = !options.engine;
-  const rawEngine =
-    options.engine ??
+  const localInference = env.INFERENCE_MODE === 'local';
+  const makeEngine = () =>
     createInferenceEngine({
       workers: env.INFERENCE_WORKERS,
       maxPixels: env.MAX_IMAGE_PIXELS,
@@ -182,6 +193,12 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       tileSize: env.INFERENCE_TILE_SIZE,
       models: parseModelList(env.RECOGNITION_MODELS),
     });
+  // Remote inference: photo jobs run in `npm run worker` processes; enrollment starts a pool on demand.
+  const rawEngine =
+    options.engine ??
+    (localInference
+      ? makeEngine()
+      : lazyEngine(makeEngine, MODEL_ID, parseModelList(env.RECOGNITION_MODELS)));
   // The guard sits outside the instrumentation: its own refusals are not counted as worker crashes.
   const engine = guardInference(
     instrumentEngine(rawEngine, metrics),
@@ -257,23 +274,45 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   const sessions = new AttendanceService(ds, courses, attendanceRepo, pubsub, env.LATE_AFTER_MINUTES);
   const learning = new ProfileLearningService(ds, embeddings, roster, storage, env.MAX_IMAGE_PIXELS, logger);
   const reembed = new ReembedService(ds, engine, embeddings, storage, roster, logger, metrics.registry);
-  const photos = new PhotoService(
-    ds,
-    sessions,
+  const photos = new PhotoService(ds, sessions);
+  // Photo analysis as queued jobs (issue #11): BullMQ with REDIS_URL, in-process otherwise.
+  // Submitters waiting on a photo are woken when it settles in this process (set below).
+  const settled = { notify: (_photoId: string): void => undefined };
+  const pipeline = await startPhotoPipeline({
+    env,
+    dataSource: ds,
     engine,
     roster,
     embeddings,
-    attendanceRepo,
+    attendance: attendanceRepo,
     storage,
     pubsub,
-    () => DEFAULT_MATCH_POLICY,
-    env.SUBMIT_WAIT_MS,
-    audit,
-    env.MAX_IMAGE_PIXELS,
+    policy: () => DEFAULT_MATCH_POLICY,
+    observer: metrics,
+    registry: metrics.registry,
+    windowMs: env.METRICS_WINDOW_MS,
+    consume: localInference,
+    onSettled: (photoId) => settled.notify(photoId),
+    queuePrefix: options.queuePrefix,
     logger,
-    metrics,
     learning,
-  );
+  });
+  const submission = new PhotoSubmissionService({
+    dataSource: ds,
+    sessions,
+    storage,
+    pubsub,
+    queue: pipeline.queue,
+    jobs: pipeline.jobs,
+    submitWaitMs: env.SUBMIT_WAIT_MS,
+    maxPixels: env.MAX_IMAGE_PIXELS,
+    logger,
+  });
+  settled.notify = (photoId) => submission.settled(photoId);
+  queueFacts.get = () => {
+    const q = pipeline.metrics.snapshot();
+    return { deadLetters: q.deadLetters, jobBacklog: q.counts.waiting };
+  };
   const review = new PhotoReviewService(ds, sessions, pubsub, audit, learning);
   const identity = new FaceIdentityService(
     ds,
@@ -306,7 +345,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [StudentResolver, new StudentResolver(students, enrollment, env.MAX_UPLOAD_BYTES)],
     [AttendanceResolver, new AttendanceResolver(sessions, photos)],
     [AttendanceRecordResolver, new AttendanceRecordResolver()],
-    [PhotoResolver, new PhotoResolver(photos, sessions, env.MAX_UPLOAD_BYTES)],
+    [PhotoResolver, new PhotoResolver(photos, submission, sessions, env.MAX_UPLOAD_BYTES)],
     [PhotoFaceResolver, new PhotoFaceResolver(review)],
     [FaceSampleResolver, new FaceSampleResolver(media)],
     [AuthResolver, new AuthResolver(auth, apiKeys, audit)],
@@ -371,7 +410,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
         redis: redisProbe,
         breakers,
         eventBacklog: pubsub.backlog ? () => pubsub.backlog!() : undefined,
-        engine,
+        engine: localInference ? engine : undefined,
+        queue: () => pipeline.status(),
         recentWorkerFailures: () => metrics.workerFailures(),
         crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
       }),
@@ -396,7 +436,6 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
   );
 
-  const resumed = await photos.resumePending();
   // Profiles stored before a model was added are upgraded in the background (issue 10).
   const reembedding = await reembed.start();
   const metricsPublisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
@@ -410,8 +449,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       redis: Boolean(env.REDIS_URL),
       backend: engine.backend,
       workers: engine.stats().workers,
-      resumed,
       reembedding,
+      inference: env.INFERENCE_MODE,
+      queue: pipeline.queue.driver,
     },
     'rollcall ready',
   );
@@ -429,7 +469,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       metricsPublisher.close();
       await alerts.close();
       await server.close();
-      await photos.drain();
+      await pipeline.close();
       await reembed.drain();
       await pubsub.close();
       await cache.close();

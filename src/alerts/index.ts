@@ -62,6 +62,7 @@ export async function createAlertService(env: Env, deps: AlertDeps): Promise<Ale
         errorMinRequests: env.ALERT_ERROR_MIN_REQUESTS,
         photoP95Ms: env.ALERT_PHOTO_P95_MS,
         queueBacklog: env.ALERT_QUEUE_BACKLOG,
+        deadLetters: env.ALERT_DEAD_LETTERS,
         crashLoopCount: env.ALERT_CRASH_LOOP_COUNT,
         keyFailures: env.ALERT_KEY_FAILURES,
         absenceStreak: env.AT_RISK_ABSENCE_STREAK,

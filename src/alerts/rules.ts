@@ -33,6 +33,8 @@ export interface Thresholds {
   crashLoopCount: number;
   keyFailures: number;
   absenceStreak: number;
+  /** New dead letters within the window that raise an alert (0 or absent: off). */
+  deadLetters?: number;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -143,6 +145,20 @@ export function systemConditions(snapshots: readonly MetricsSnapshot[], t: Thres
       });
     }
   }
+  const dead = sum((s) => s.deadLetters ?? 0);
+  if (t.deadLetters && dead >= t.deadLetters) {
+    out.push({
+      rule: AlertRule.DEAD_LETTERS,
+      fingerprint: AlertRule.DEAD_LETTERS,
+      institutionId: null,
+      subject: null,
+      severity: AlertSeverity.CRITICAL,
+      summary: `${dead} photos dead-lettered in the last ${snapshots[0]?.windowSeconds ?? '?'} s (every attempt failed)`,
+      value: dead,
+      threshold: t.deadLetters,
+      details: { byInstance: Object.fromEntries(snapshots.map((s) => [s.instanceId, s.deadLetters ?? 0])) },
+    });
+  }
   return out;
 }
 
@@ -180,4 +196,5 @@ export const SYSTEM_RULES: readonly AlertRule[] = [
   AlertRule.QUEUE_BACKLOG,
   AlertRule.WORKER_CRASH_LOOP,
   AlertRule.INTEGRATION_KEY_FAILING,
+  AlertRule.DEAD_LETTERS,
 ];

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { parseModelList } from '../inference/models';
 
@@ -103,6 +104,27 @@ const schema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(30_000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000),
   INFERENCE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
+  // Job queue, inference workers, autoscaling and degradation (issue #11).
+  INFERENCE_MODE: z.enum(['local', 'remote']).default('local'),
+  STORAGE_DRIVER: z.enum(['auto', 'file', 'database']).default('auto'),
+  MIN_WORKERS: z.coerce.number().int().min(1).default(1),
+  MAX_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(Math.max(1, Math.min(4, os.availableParallelism()))),
+  QUEUE_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  QUEUE_BACKOFF_MS: int(1_000),
+  QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).default(10_000),
+  QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
+  QUEUE_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+  PHOTO_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  PHOTO_RECOVERY_GRACE_MS: int(10_000),
+  DEGRADE_REDUCED_BACKLOG: z.coerce.number().int().min(1).default(20),
+  DEGRADE_MINIMAL_BACKLOG: z.coerce.number().int().min(1).default(100),
+  DEGRADE_REDUCED_CPU: z.coerce.number().min(0).max(1.01).default(0.9),
+  DEGRADE_MINIMAL_CPU: z.coerce.number().min(0).max(1.01).default(0.97),
+  ALERT_DEAD_LETTERS: z.coerce.number().int().min(1).default(1),
 });
 
 /** Rules across variables, checked after each variable is valid on its own. */
@@ -115,6 +137,15 @@ const checked = schema
   .refine((e) => e.ALERT_EMAIL_TO.length === 0 || e.SMTP_URL, {
     path: ['SMTP_URL'],
     message: 'required when ALERT_EMAIL_TO is set',
+  })
+  // Without Redis, jobs stay in this process: someone here must run them.
+  .refine((e) => e.INFERENCE_MODE === 'local' || e.REDIS_URL, {
+    path: ['INFERENCE_MODE'],
+    message: 'remote needs REDIS_URL (the job queue that `npm run worker` processes pull from)',
+  })
+  .refine((e) => e.MIN_WORKERS <= e.MAX_WORKERS, {
+    path: ['MIN_WORKERS'],
+    message: 'must not exceed MAX_WORKERS',
   });
 
 export type Env = Readonly<z.infer<typeof schema>>;
@@ -208,6 +239,26 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'PostgreSQL idle_in_transaction_session_timeout (0 = none)',
   INFERENCE_TIMEOUT_MS:
     "one photo's analysis (queueing in the pool included) fails after this; repeated failures open the inference breaker",
+  INFERENCE_MODE:
+    'local: this server analyses photos itself | remote: only `npm run worker` processes do (needs REDIS_URL)',
+  STORAGE_DRIVER:
+    'file: photos and face crops under STORAGE_DIR | database: in PostgreSQL (workers on other machines) | auto: database with DATABASE_URL and REDIS_URL, else file',
+  MIN_WORKERS: 'fewest photo jobs a process runs at once (autoscaling floor)',
+  MAX_WORKERS:
+    'most photo jobs a process runs at once (autoscaling ceiling; size INFERENCE_WORKERS to match)',
+  QUEUE_ATTEMPTS: 'attempts per photo before it is dead-lettered (DEAD_LETTER with the reason)',
+  QUEUE_BACKOFF_MS: 'delay before the first retry of a photo job; doubles each time',
+  QUEUE_LOCK_MS:
+    "a running job's lock; a dead worker's jobs run elsewhere after at most this + the stalled interval",
+  QUEUE_STALLED_INTERVAL_MS: 'how often workers look for jobs whose worker died',
+  QUEUE_SAMPLE_INTERVAL_MS: 'how often queue depth and CPU are sampled for autoscaling and degradation',
+  PHOTO_RECOVERY_INTERVAL_MS: 'how often unfinished photos without a queued job are queued again',
+  PHOTO_RECOVERY_GRACE_MS: 'age of an unfinished photo before the recovery sweep looks at it',
+  DEGRADE_REDUCED_BACKLOG: 'waiting photos from which analysis drops tiling and extra models (REDUCED)',
+  DEGRADE_MINIMAL_BACKLOG: 'waiting photos from which analysis also drops thumbnails (MINIMAL)',
+  DEGRADE_REDUCED_CPU: 'CPU busy share (0..1) from which analysis is REDUCED',
+  DEGRADE_MINIMAL_CPU: 'CPU busy share (0..1) from which analysis is MINIMAL',
+  ALERT_DEAD_LETTERS: 'alert when this many photos are dead-lettered within METRICS_WINDOW_MS',
 };
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
@@ -251,4 +302,16 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+/** Where photos live: in the database as soon as several instances can share work (PostgreSQL + Redis). */
+export const storageDriver = (env: Env): 'file' | 'database' =>
+  env.STORAGE_DRIVER === 'auto'
+    ? env.DATABASE_URL && env.REDIS_URL
+      ? 'database'
+      : 'file'
+    : env.STORAGE_DRIVER;
+
+export function resolveDir(dir: string): string {
+  return dir.startsWith('memory://') ? dir : path.resolve(dir);
 }

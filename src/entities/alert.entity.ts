@@ -9,6 +9,8 @@ export enum AlertRule {
   WORKER_CRASH_LOOP = 'WORKER_CRASH_LOOP',
   ABSENCE_STREAK = 'ABSENCE_STREAK',
   INTEGRATION_KEY_FAILING = 'INTEGRATION_KEY_FAILING',
+  /** Photos given up on after every attempt (issue #11). */
+  DEAD_LETTERS = 'DEAD_LETTERS',
 }
 registerEnumType(AlertRule, { name: 'AlertRule' });
 

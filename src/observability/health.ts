@@ -13,6 +13,8 @@ export interface Readiness {
   breakers: Record<string, BreakerState>;
   /** Live events waiting for Redis, and dropped from a full buffer. */
   events?: { buffered: number; dropped: number };
+  /** Photo job queue: depth, oldest wait, attempts, stalls, dead letters, consumers (issue #11). */
+  queue?: unknown;
 }
 
 export interface ReadinessDeps {
@@ -22,7 +24,10 @@ export interface ReadinessDeps {
   breakers?: BreakerRegistry;
   /** Buffered and dropped live events (src/pubsub with Redis). */
   eventBacklog?: () => { buffered: number; dropped: number };
-  engine: InferenceEngine;
+  /** Absent when this server runs no inference itself (INFERENCE_MODE=remote). */
+  engine?: InferenceEngine;
+  /** The job queue's reachability and state. */
+  queue?: () => Promise<{ check: string; queue: unknown }>;
   /** Inference failures in the recent window; at or above `crashLoopAt` the pool is not ready. */
   recentWorkerFailures?: () => number;
   crashLoopAt?: number;
@@ -59,9 +64,10 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
 
   return async () => {
     const checks: Record<string, string> = {};
-    const [database, redis] = await Promise.all([
+    const [database, redis, queue] = await Promise.all([
       within(() => deps.dataSource.query('SELECT 1')),
       deps.redis ? within(() => deps.redis!.ping()) : Promise.resolve(undefined),
+      deps.queue?.().catch(() => ({ check: 'down', queue: undefined })),
     ]);
     checks.database = database;
     const breakers = deps.breakers?.states() ?? {};
@@ -75,20 +81,28 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
             ? 'degraded' // answering again, but fallbacks are still in use or events still queued
             : 'ok';
     }
-    const stats = deps.engine.stats();
-    const failures = deps.recentWorkerFailures?.() ?? 0;
-    checks.inference =
-      stats.workers === 0
-        ? 'down'
-        : deps.crashLoopAt !== undefined && failures >= deps.crashLoopAt
-          ? 'crash-loop'
-          : breakers.inference === 'open'
-            ? 'down'
-            : 'ok';
-    const essential = Object.entries(checks).filter(([name]) => name !== 'redis');
+    if (queue) {
+      checks.queue = queue.check;
+    }
+    if (deps.engine) {
+      const stats = deps.engine.stats();
+      const failures = deps.recentWorkerFailures?.() ?? 0;
+      checks.inference =
+        stats.workers === 0
+          ? 'down'
+          : deps.crashLoopAt !== undefined && failures >= deps.crashLoopAt
+            ? 'crash-loop'
+            : breakers.inference === 'open'
+              ? 'down'
+              : 'ok';
+    }
+    // Redis and the queue on it have fallbacks (database caches, local limits, buffered events, the
+    // recovery sweep re-queues stored photos): their outage degrades, it does not unready.
+    const essential = Object.entries(checks).filter(([name]) => name !== 'redis' && name !== 'queue');
     const ok = essential.every(([, c]) => c === 'ok') && breakers.postgres !== 'open';
     const degraded =
       (checks.redis !== undefined && checks.redis !== 'ok') ||
+      (checks.queue !== undefined && checks.queue !== 'ok') ||
       Object.entries(breakers).some(([name, state]) => DEGRADING.test(name) && state !== 'closed');
     return {
       ok,
@@ -96,6 +110,7 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
       checks,
       breakers,
       ...(events ? { events } : {}),
+      ...(queue ? { queue: queue.queue } : {}),
     };
   };
 }

@@ -140,6 +140,8 @@ export interface MetricsOptions {
   windowMs: number;
   token?: string;
   engine: () => InferenceEngine;
+  /** More snapshot fields from other parts (the job queue's dead letters and backlog). */
+  extra?: () => Partial<MetricsSnapshot>;
 }
 
 export class Metrics implements PhotoObserver, ServerObservability {
@@ -529,6 +531,7 @@ export class Metrics implements PhotoObserver, ServerObservability {
         const [institutionId = '', keyId = ''] = key.split('|');
         return { institutionId, keyId, count };
       }),
+      ...this.options.extra?.(),
     };
   }
 

@@ -68,6 +68,10 @@ export interface MetricsSnapshot {
   activeSubscriptions: number;
   /** Failures per integration API key in the window, for the alert rule; never shown to clients. */
   keyFailures: { institutionId: string; keyId: string; count: number }[];
+  /** Photo jobs dead-lettered by this process in the window (issue #11); absent on older instances. */
+  deadLetters?: number;
+  /** Photo jobs waiting in the job queue (cluster-wide with BullMQ, so the same on every instance). */
+  jobBacklog?: number;
 }
 
 export interface AlertChangedPayload {

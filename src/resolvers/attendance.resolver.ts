@@ -18,6 +18,7 @@ import {
 import { AttendanceSession } from '../entities/attendance-session.entity';
 import { Course } from '../entities/course.entity';
 import { Student } from '../entities/student.entity';
+import { EventMemo } from '../loaders/event-memo';
 import { Topic, type AttendanceMarkedPayload } from '../pubsub';
 import type { Context } from '../schema/context';
 import { MarkAttendanceInput, StartSessionOptions } from '../schema/inputs/course.input';
@@ -95,6 +96,7 @@ export class AttendanceResolver {
     @Arg('sessionId', () => ID) _sessionId: string,
   ): AttendanceRecord {
     return Object.assign(new AttendanceRecord(), {
+      [EVENT_KEY]: `${event.id}@${event.updatedAt}`,
       ...event,
       status: event.status as AttendanceStatus,
       source: event.source as MarkSource,
@@ -108,9 +110,17 @@ export class AttendanceResolver {
 export class AttendanceRecordResolver {
   @FieldResolver(() => Student)
   student(@Root() record: AttendanceRecord, @Ctx() ctx: Context): Promise<Student | null> {
-    return ctx.loaders.student.load(record.studentId);
+    // A live event's student is loaded once for all its subscribers in this process (issue #11 fan-out).
+    const key = (record as AttendanceRecord & { [EVENT_KEY]?: string })[EVENT_KEY];
+    return key
+      ? eventStudents.get(key, () => ctx.loaders.student.load(record.studentId))
+      : ctx.loaders.student.load(record.studentId);
   }
 }
+
+/** Marks a record built from a live event, so that data shared by its subscribers is resolved once. */
+const EVENT_KEY = Symbol('attendanceEvent');
+const eventStudents = new EventMemo<Student | null>();
 
 /** Subscribing checks the session exists (and is visible) first, so a bad id gets NOT_FOUND. */
 export function subscribeToSession(topic: Topic) {

@@ -8,6 +8,7 @@ import type { Context } from '../schema/context';
 import { GraphQLUpload, readUpload, type FileUpload } from '../schema/upload';
 import type { AttendanceService } from '../services/attendance.service';
 import type { PhotoReviewService } from '../services/photo-review.service';
+import type { PhotoSubmissionService } from '../services/photo-submission.service';
 import type { PhotoService } from '../services/photo.service';
 import { subscribeToSession } from './attendance.resolver';
 
@@ -15,6 +16,7 @@ import { subscribeToSession } from './attendance.resolver';
 export class PhotoResolver {
   constructor(
     private readonly photos: PhotoService,
+    private readonly submission: PhotoSubmissionService,
     private readonly sessions: AttendanceService,
     private readonly maxUploadBytes: number,
   ) {}
@@ -24,10 +26,25 @@ export class PhotoResolver {
     return this.photos.get(ctx.viewer, id);
   }
 
+  @Query(() => SubmittedPhoto, {
+    nullable: true,
+    description:
+      'What became of a photo sent to a session, found by the hex sha256 of its bytes (for a client cut off ' +
+      'before it learned the id); null when it was never stored.',
+  })
+  photoByHash(
+    @Arg('sessionId', () => ID) sessionId: string,
+    @Arg('contentHash') contentHash: string,
+    @Ctx() ctx: Context,
+  ): Promise<SubmittedPhoto | null> {
+    return this.submission.findByHash(ctx.viewer, sessionId, contentHash);
+  }
+
   @Mutation(() => SubmittedPhoto, {
     description:
       'Submits a class photo. Answers DONE with the faces when processing ends within the configured wait, ' +
-      'else QUEUED (follow photoProcessed or query photo(id)). The same photo twice counts once.',
+      'else QUEUED (follow photoProcessed or query photo(id)). The same photo twice counts once; ' +
+      'submitting a photo that failed transiently (DEAD_LETTER) queues it again.',
   })
   async submitPhoto(
     @Arg('sessionId', () => ID) sessionId: string,
@@ -38,7 +55,7 @@ export class PhotoResolver {
     await this.sessions.getOpen(ctx.viewer, sessionId, CourseAction.SUBMIT_PHOTOS);
     const bytes = await readUpload(photo, this.maxUploadBytes);
     await ctx.admitInference([bytes]);
-    return this.photos.submit(ctx.viewer, sessionId, bytes);
+    return this.submission.submit(ctx.viewer, sessionId, bytes);
   }
 
   @FieldResolver(() => String, { description: 'A short-lived link to the stored photo (EXIF removed).' })

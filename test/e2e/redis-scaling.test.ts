@@ -34,8 +34,11 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       }
       return;
     }
-    a = await startTestApp({ DATABASE_URL, REDIS_URL, SUBMIT_WAIT_MS: '60000' });
-    b = await startTestApp({ DATABASE_URL, REDIS_URL, SUBMIT_WAIT_MS: '60000' }, { engine: a.engine });
+    a = await startTestApp({ DATABASE_URL, REDIS_URL, SUBMIT_WAIT_MS: '60000', STORAGE_DRIVER: 'database' });
+    b = await startTestApp(
+      { DATABASE_URL, REDIS_URL, SUBMIT_WAIT_MS: '60000', STORAGE_DRIVER: 'database' },
+      { engine: a.engine },
+    );
   });
   afterAll(async () => {
     await b?.stop();

@@ -52,6 +52,8 @@ export async function startTestApp(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     PGLITE_DATA_DIR: 'memory://',
     STORAGE_DIR: storageDir,
+    // Tests inspect the files under storageDir; tests of several instances ask for the database driver.
+    STORAGE_DRIVER: process.env.STORAGE_DRIVER ?? 'file',
     INFERENCE_WORKERS: process.env.INFERENCE_WORKERS ?? '2',
     AUTH_SECRET: TEST_AUTH_SECRET,
     DEV_LOGIN: 'false',

@@ -1,0 +1,188 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createCache } from './cache/cache';
+import { env as loadEnv, storageDriver } from './config/env';
+import { openDatabase } from './db/data-source';
+import { createInferenceEngine, parseModelList } from './inference';
+import { DEFAULT_MATCH_POLICY } from './inference/matcher';
+import { createReadiness } from './observability/health';
+import { createLogger } from './observability/logger';
+import { instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
+import { createPubSub } from './pubsub';
+import { connectRedis, createRedisClient, type RedisRole } from './redis/client';
+import { AttendanceRepository } from './repositories/attendance.repository';
+import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
+import { BreakerRegistry } from './resilience/breakers';
+import { redisCallGuard } from './resilience/policies';
+import { startPhotoPipeline } from './services/photo-pipeline';
+import { RosterService } from './services/roster.service';
+import { DatabaseStorage } from './storage/database-storage';
+import { FileStorage } from './storage/file-storage';
+
+// `npm run worker`: an inference worker process. It pulls photo jobs from the shared BullMQ queue,
+// runs them on its own worker-thread pool and writes results to PostgreSQL; it needs only
+// DATABASE_URL and REDIS_URL (photos come from the database with STORAGE_DRIVER=database). It serves
+// /healthz, /readyz and /metrics on PORT.
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const logger = createLogger(env.LOG_LEVEL).child({ role: 'worker' });
+  const log = logger.child({ module: 'worker' });
+  if (!env.REDIS_URL || !env.DATABASE_URL) {
+    throw new Error('npm run worker needs REDIS_URL (the job queue) and DATABASE_URL (photos and results)');
+  }
+  if (storageDriver(env) === 'file') {
+    log.warn(
+      { dir: env.STORAGE_DIR },
+      'STORAGE_DRIVER=file: this worker must share STORAGE_DIR with the API servers',
+    );
+  }
+  const db = await openDatabase({
+    url: env.DATABASE_URL,
+    pgliteDataDir: '',
+    runMigrations: env.RUN_MIGRATIONS,
+  });
+  const ds = db.dataSource;
+  // Redis clients from the one factory (command timeouts, error listeners), as the API builds them.
+  const redisClient = (name: string, role: RedisRole) =>
+    createRedisClient(env.REDIS_URL!, { name, role, logger, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS });
+  const redisCommands = redisClient('worker-commands', 'command');
+  if (!(await connectRedis(redisCommands, 5_000))) {
+    log.warn('Redis unreachable at start: the queue waits for it');
+  }
+  const pubsub = await createPubSub(
+    {
+      publisher: redisClient('worker-publisher', 'publisher'),
+      subscriber: redisClient('worker-subscriber', 'subscriber'),
+    },
+    logger,
+  );
+  const breakers = new BreakerRegistry(logger);
+  const cache = createCache(
+    redisCommands,
+    redisCallGuard('redis-cache', breakers, { timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS + 250 }),
+    logger,
+  );
+  const files = new FileStorage(path.resolve(env.STORAGE_DIR));
+  const storage = storageDriver(env) === 'database' ? new DatabaseStorage(ds, files) : files;
+  await storage.init();
+  const rawEngine = createInferenceEngine({
+    // The pool is sized for the most jobs this process may run at once.
+    workers: Math.max(env.INFERENCE_WORKERS, env.MAX_WORKERS),
+    maxPixels: env.MAX_IMAGE_PIXELS,
+    maxDimension: env.INFERENCE_MAX_DIMENSION,
+    minDetectionScore: env.INFERENCE_MIN_DETECTION_SCORE,
+    minFaceSize: env.INFERENCE_MIN_FACE_SIZE,
+    tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
+    tileSize: env.INFERENCE_TILE_SIZE,
+    models: parseModelList(env.RECOGNITION_MODELS),
+  });
+  const queueFacts = { get: () => ({}) };
+  const metrics = new Metrics({
+    instanceId: env.INSTANCE_ID,
+    windowMs: env.METRICS_WINDOW_MS,
+    token: env.METRICS_TOKEN,
+    engine: () => rawEngine,
+    extra: () => queueFacts.get(),
+  });
+  const engine = instrumentEngine(rawEngine, metrics);
+  await engine.ready();
+  const pipeline = await startPhotoPipeline({
+    env,
+    dataSource: ds,
+    engine,
+    roster: new RosterService(ds, cache, env.ROSTER_CACHE_TTL_SECONDS, () => engine.models),
+    embeddings: new FaceEmbeddingRepository(ds, () => engine.models),
+    attendance: new AttendanceRepository(),
+    storage,
+    pubsub,
+    policy: () => DEFAULT_MATCH_POLICY,
+    observer: metrics,
+    registry: metrics.registry,
+    windowMs: env.METRICS_WINDOW_MS,
+    consume: true,
+    logger,
+  });
+  queueFacts.get = () => {
+    const q = pipeline.metrics.snapshot();
+    return { deadLetters: q.deadLetters, jobBacklog: q.counts.waiting };
+  };
+  const publisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
+  const readiness = createReadiness({
+    dataSource: ds,
+    redis: redisCommands,
+    breakers,
+    engine,
+    queue: () => pipeline.status(),
+    recentWorkerFailures: () => metrics.workerFailures(),
+    crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
+  });
+
+  const http = createServer((req, res) => {
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': type }).end(body);
+    };
+    if (req.url === '/healthz') {
+      send(200, 'application/json', JSON.stringify({ ok: true }));
+    } else if (req.url === '/readyz') {
+      readiness().then(
+        (r) => send(r.ok ? 200 : 503, 'application/json', JSON.stringify(r)),
+        () => send(503, 'application/json', JSON.stringify({ ok: false })),
+      );
+    } else if (req.url === '/metrics') {
+      metrics.scrape(req.headers.authorization).then(
+        (m) => send(m.status, m.contentType, m.body),
+        () => send(500, 'text/plain', 'metrics failed'),
+      );
+    } else {
+      send(404, 'text/plain', 'not found');
+    }
+  });
+  await new Promise<void>((resolve) => http.listen(env.PORT, env.HOST, resolve));
+  const { port } = http.address() as AddressInfo;
+  log.info(
+    {
+      port,
+      backend: engine.backend,
+      threads: engine.stats().workers,
+      concurrency: pipeline.consumer?.concurrency,
+      minWorkers: env.MIN_WORKERS,
+      maxWorkers: env.MAX_WORKERS,
+    },
+    'rollcall worker ready',
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log.info({ signal }, 'worker shutting down (finishing running jobs)');
+    (async () => {
+      publisher.close();
+      http.close();
+      await pipeline.close();
+      await engine.close();
+      await pubsub.close();
+      await cache.close();
+      await db.close();
+      metrics.close();
+    })().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'worker shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
