@@ -12,6 +12,7 @@ import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
 import { createInferenceEngine, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
+import { InProcessJobQueue } from './integrations/job-queue';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
@@ -29,6 +30,7 @@ import {
   CourseResolver,
   FaceSampleResolver,
   MetricsResolver,
+  OneRosterResolver,
   PhotoFaceResolver,
   PhotoResolver,
   StudentResolver,
@@ -45,6 +47,7 @@ import { CourseService } from './services/course.service';
 import { EnrollmentService } from './services/enrollment.service';
 import { ForecastService } from './services/forecast.service';
 import { MediaService } from './services/media.service';
+import { IMPORT_JOB, OneRosterImportService } from './services/oneroster-import.service';
 import { PhotoService } from './services/photo.service';
 import { RetentionService } from './services/retention.service';
 import { RosterService } from './services/roster.service';
@@ -179,6 +182,20 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
   });
 
+  // Background work of issue #15 (imports, webhook deliveries); h-queue's src/queue replaces this.
+  const jobs = new InProcessJobQueue(logger);
+  const imports = new OneRosterImportService(
+    ds,
+    pubsub,
+    jobs,
+    roster,
+    model,
+    path.resolve(env.STORAGE_DIR, 'oneroster'),
+    env.MAX_UPLOAD_BYTES,
+    logger,
+  );
+  jobs.process<{ importId: string }>(IMPORT_JOB, (data, ctx) => imports.handleJob(data, ctx));
+
   const resolvers = new Map<unknown, unknown>([
     [CourseResolver, new CourseResolver(courses, students, sessions)],
     [StudentResolver, new StudentResolver(students, enrollment, env.MAX_UPLOAD_BYTES)],
@@ -191,6 +208,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [MetricsResolver, new MetricsResolver(metrics)],
     [AnalyticsResolver, new AnalyticsResolver(analytics, forecasts, courses)],
     [AlertResolver, new AlertResolver(alerts)],
+    [OneRosterResolver, new OneRosterResolver(imports)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 
@@ -290,6 +308,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     close: async () => {
       retention.stop();
       metricsPublisher.close();
+      await jobs.close();
       await alerts.close();
       await server.close();
       await photos.drain();

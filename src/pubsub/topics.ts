@@ -8,6 +8,8 @@ export enum Topic {
   MetricsUpdated = 'METRICS_UPDATED',
   /** Alerts changing state (scope: ALERTS_SCOPE; subscribers filter by institution). */
   AlertChanged = 'ALERT_CHANGED',
+  /** Progress of one OneRoster import (scope: the import id). */
+  OneRosterImport = 'ONEROSTER_IMPORT',
 }
 
 /** Metrics and alerts are published on one cluster-wide channel each. */
@@ -81,11 +83,20 @@ export interface AlertChangedPayload {
   updatedAt: string;
 }
 
+export interface OneRosterImportPayload {
+  id: string;
+  institutionId: string;
+  status: string;
+  progress: number;
+  error: string | null;
+}
+
 export interface TopicPayloads {
   [Topic.AttendanceMarked]: AttendanceMarkedPayload;
   [Topic.PhotoProcessed]: PhotoProcessedPayload;
   [Topic.MetricsUpdated]: MetricsSnapshot;
   [Topic.AlertChanged]: AlertChangedPayload;
+  [Topic.OneRosterImport]: OneRosterImportPayload;
 }
 
 /** The shape type-graphql's `PubSub` expects, plus typed publishing and shutdown. */

@@ -4,6 +4,7 @@ import { AttendanceRecordResolver, AttendanceResolver } from './attendance.resol
 import { AuthResolver } from './auth.resolver';
 import { CourseResolver } from './course.resolver';
 import { MetricsResolver } from './metrics.resolver';
+import { OneRosterResolver } from './oneroster.resolver';
 import { PhotoFaceResolver, PhotoResolver } from './photo.resolver';
 import { FaceSampleResolver, StudentResolver } from './student.resolver';
 
@@ -19,9 +20,11 @@ export const RESOLVERS = [
   MetricsResolver,
   AnalyticsResolver,
   AlertResolver,
+  OneRosterResolver,
 ] as const;
 
 export {
+  OneRosterResolver,
   AlertResolver,
   AnalyticsResolver,
   MetricsResolver,
