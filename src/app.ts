@@ -13,6 +13,7 @@ import { openDatabase } from './db/data-source';
 import { createInferenceEngine, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { InProcessJobQueue } from './integrations/job-queue';
+import { tapEvents } from './integrations/tap-events';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
@@ -34,6 +35,7 @@ import {
   PhotoFaceResolver,
   PhotoResolver,
   StudentResolver,
+  WebhookResolver,
 } from './resolvers';
 import { buildAppSchema } from './schema/build-schema';
 import type { Context } from './schema/context';
@@ -52,6 +54,7 @@ import { PhotoService } from './services/photo.service';
 import { RetentionService } from './services/retention.service';
 import { RosterService } from './services/roster.service';
 import { StudentService } from './services/student.service';
+import { DELIVER_JOB, WebhookService } from './services/webhook.service';
 import { FileStorage } from './storage/file-storage';
 
 export interface AppOptions {
@@ -90,7 +93,11 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       : path.resolve(env.PGLITE_DATA_DIR),
     runMigrations: env.RUN_MIGRATIONS,
   });
-  const pubsub = await createPubSub(env.REDIS_URL);
+  // LMS webhooks observe every event this instance emits (issue #15); bound once the service exists.
+  let observeEvent: (topic: Topic, payload: unknown) => void = () => undefined;
+  const pubsub = tapEvents(await createPubSub(env.REDIS_URL), (topic, payload) =>
+    observeEvent(topic, payload),
+  );
   // Metrics of this instance (issue #6); the services see an instrumented cache and engine.
   const metrics = new Metrics({
     instanceId: env.INSTANCE_ID,
@@ -195,6 +202,14 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
   );
   jobs.process<{ importId: string }>(IMPORT_JOB, (data, ctx) => imports.handleJob(data, ctx));
+  const webhooks = new WebhookService(
+    ds,
+    jobs,
+    { attempts: env.WEBHOOK_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    logger,
+  );
+  jobs.process<{ deliveryId: string }>(DELIVER_JOB, (data, ctx) => webhooks.deliver(data, ctx));
+  observeEvent = (topic, payload) => webhooks.observe(topic, payload);
 
   const resolvers = new Map<unknown, unknown>([
     [CourseResolver, new CourseResolver(courses, students, sessions)],
@@ -209,6 +224,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [AnalyticsResolver, new AnalyticsResolver(analytics, forecasts, courses)],
     [AlertResolver, new AlertResolver(alerts)],
     [OneRosterResolver, new OneRosterResolver(imports)],
+    [WebhookResolver, new WebhookResolver(webhooks)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 

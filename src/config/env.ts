@@ -83,6 +83,11 @@ const schema = z.object({
   ALERT_EMAIL_FROM: z.string().default('Rollcall alerts <alerts@rollcall.invalid>'),
   ALERT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   ALERT_DELIVERY_BACKOFF_MS: int(1_000),
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  WEBHOOK_BACKOFF_MS: int(2_000),
+  WEBHOOK_TIMEOUT_MS: int(10_000),
+  TIMETABLE_ENABLED: bool(true),
+  TIMETABLE_INTERVAL_MS: int(15_000),
 });
 
 /** Rules across variables, checked after each variable is valid on its own. */
@@ -170,6 +175,12 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   ALERT_EMAIL_FROM: 'sender of alert e-mail',
   ALERT_DELIVERY_ATTEMPTS: 'attempts per alert delivery (webhook or e-mail) before giving up',
   ALERT_DELIVERY_BACKOFF_MS: 'delay before the first retry of a failed delivery; doubles each time',
+  WEBHOOK_ATTEMPTS: 'attempts per LMS webhook delivery before it is marked FAILED (admins can replay it)',
+  WEBHOOK_BACKOFF_MS: 'delay before the first retry of a webhook delivery; doubles each time',
+  WEBHOOK_TIMEOUT_MS: 'how long a webhook receiver may take to answer',
+  TIMETABLE_ENABLED:
+    'open and close sessions from course timetables (one instance at a time when REDIS_URL is set)',
+  TIMETABLE_INTERVAL_MS: 'how often the timetable is checked for slots starting or ending',
 };
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {

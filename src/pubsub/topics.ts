@@ -8,6 +8,8 @@ export enum Topic {
   MetricsUpdated = 'METRICS_UPDATED',
   /** Alerts changing state (scope: ALERTS_SCOPE; subscribers filter by institution). */
   AlertChanged = 'ALERT_CHANGED',
+  /** A session opened or closed (scope: the course id); feeds LMS webhooks. */
+  SessionChanged = 'SESSION_CHANGED',
   /** Progress of one OneRoster import (scope: the import id). */
   OneRosterImport = 'ONEROSTER_IMPORT',
 }
@@ -83,6 +85,18 @@ export interface AlertChangedPayload {
   updatedAt: string;
 }
 
+export interface SessionChangedPayload {
+  sessionId: string;
+  courseId: string;
+  state: 'OPENED' | 'CLOSED';
+  openedAt: string;
+  closedAt: string | null;
+  lateAfter: string;
+  slotId: string | null;
+  scheduledStart: string | null;
+  scheduledEnd: string | null;
+}
+
 export interface OneRosterImportPayload {
   id: string;
   institutionId: string;
@@ -97,6 +111,7 @@ export interface TopicPayloads {
   [Topic.MetricsUpdated]: MetricsSnapshot;
   [Topic.AlertChanged]: AlertChangedPayload;
   [Topic.OneRosterImport]: OneRosterImportPayload;
+  [Topic.SessionChanged]: SessionChangedPayload;
 }
 
 /** The shape type-graphql's `PubSub` expects, plus typed publishing and shutdown. */

@@ -7,6 +7,7 @@ import { MetricsResolver } from './metrics.resolver';
 import { OneRosterResolver } from './oneroster.resolver';
 import { PhotoFaceResolver, PhotoResolver } from './photo.resolver';
 import { FaceSampleResolver, StudentResolver } from './student.resolver';
+import { WebhookResolver } from './webhook.resolver';
 
 export const RESOLVERS = [
   CourseResolver,
@@ -21,10 +22,12 @@ export const RESOLVERS = [
   AnalyticsResolver,
   AlertResolver,
   OneRosterResolver,
+  WebhookResolver,
 ] as const;
 
 export {
   OneRosterResolver,
+  WebhookResolver,
   AlertResolver,
   AnalyticsResolver,
   MetricsResolver,
