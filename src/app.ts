@@ -12,6 +12,7 @@ import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { openDatabase } from './db/data-source';
 import { createInferenceEngine, type InferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
+import { mountExportRoutes } from './integrations/export-route';
 import { InProcessJobQueue } from './integrations/job-queue';
 import { tapEvents } from './integrations/tap-events';
 import { createLoaders } from './loaders';
@@ -47,6 +48,7 @@ import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { CourseService } from './services/course.service';
 import { EnrollmentService } from './services/enrollment.service';
+import { ExportService } from './services/export.service';
 import { ForecastService } from './services/forecast.service';
 import { MediaService } from './services/media.service';
 import { IMPORT_JOB, OneRosterImportService } from './services/oneroster-import.service';
@@ -210,6 +212,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   );
   jobs.process<{ deliveryId: string }>(DELIVER_JOB, (data, ctx) => webhooks.deliver(data, ctx));
   observeEvent = (topic, payload) => webhooks.observe(topic, payload);
+  const exportsService = new ExportService(ds, courses, sessions);
 
   const resolvers = new Map<unknown, unknown>([
     [CourseResolver, new CourseResolver(courses, students, sessions)],
@@ -276,6 +279,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
         crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
       }),
       observability: metrics,
+      routes: (http, viewerOf) => mountExportRoutes(http, viewerOf, exportsService, logger),
     },
     {
       host: env.HOST,
