@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createAlertService } from './alerts';
+import { LocalLeadership, RedisLeadership } from './alerts/leader';
 import { CourseAction } from './auth/access';
 import { createRateLimiters } from './auth/rate-limit';
 import { TokenSigner } from './auth/tokens';
@@ -36,6 +37,7 @@ import {
   PhotoFaceResolver,
   PhotoResolver,
   StudentResolver,
+  TimetableResolver,
   WebhookResolver,
 } from './resolvers';
 import { buildAppSchema } from './schema/build-schema';
@@ -56,6 +58,7 @@ import { PhotoService } from './services/photo.service';
 import { RetentionService } from './services/retention.service';
 import { RosterService } from './services/roster.service';
 import { StudentService } from './services/student.service';
+import { TimetableService } from './services/timetable.service';
 import { DELIVER_JOB, WebhookService } from './services/webhook.service';
 import { FileStorage } from './storage/file-storage';
 
@@ -74,6 +77,8 @@ export interface App extends RunningServer {
   /** For operational scripts and tests that inspect stored state. */
   dataSource: DataSource;
   cache: Cache;
+  /** Issue #15: the timetable, whose tick tests drive with their own clock. */
+  timetable: TimetableService;
 }
 
 /** The development login of the embedded default; never enabled in production. */
@@ -213,6 +218,24 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   jobs.process<{ deliveryId: string }>(DELIVER_JOB, (data, ctx) => webhooks.deliver(data, ctx));
   observeEvent = (topic, payload) => webhooks.observe(topic, payload);
   const exportsService = new ExportService(ds, courses, sessions);
+  // Sessions from timetables: one instance ticks at a time (the alerts' Redis lease, its own key).
+  const timetable = new TimetableService(
+    ds,
+    courses,
+    sessions,
+    pubsub,
+    env.REDIS_URL
+      ? await RedisLeadership.connect(
+          env.REDIS_URL,
+          metrics.instanceId,
+          Math.max(1_000, env.TIMETABLE_INTERVAL_MS * 3),
+          logger,
+          'rollcall:timetable:leader',
+        )
+      : new LocalLeadership(),
+    env.LATE_AFTER_MINUTES,
+    logger,
+  );
 
   const resolvers = new Map<unknown, unknown>([
     [CourseResolver, new CourseResolver(courses, students, sessions)],
@@ -228,6 +251,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [AlertResolver, new AlertResolver(alerts)],
     [OneRosterResolver, new OneRosterResolver(imports)],
     [WebhookResolver, new WebhookResolver(webhooks)],
+    [TimetableResolver, new TimetableResolver(timetable)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 
@@ -303,6 +327,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   const resumed = await photos.resumePending();
   const metricsPublisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
   alerts.start();
+  if (env.TIMETABLE_ENABLED) {
+    timetable.start(env.TIMETABLE_INTERVAL_MS);
+  }
   if (env.RETENTION_DAYS > 0) {
     retention.start(env.RETENTION_SWEEP_MINUTES);
   }
@@ -325,9 +352,11 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     retention,
     dataSource: ds,
     cache,
+    timetable,
     close: async () => {
       retention.stop();
       metricsPublisher.close();
+      await timetable.stop();
       await jobs.close();
       await alerts.close();
       await server.close();

@@ -64,11 +64,9 @@ export function mountExportRoutes(
             return;
           }
           log.error({ err: error }, 'export failed');
-          res
-            .status(500)
-            .json({
-              errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-            });
+          res.status(500).json({
+            errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          });
         }
       })();
     };

@@ -7,6 +7,7 @@ import { MetricsResolver } from './metrics.resolver';
 import { OneRosterResolver } from './oneroster.resolver';
 import { PhotoFaceResolver, PhotoResolver } from './photo.resolver';
 import { FaceSampleResolver, StudentResolver } from './student.resolver';
+import { TimetableResolver } from './timetable.resolver';
 import { WebhookResolver } from './webhook.resolver';
 
 export const RESOLVERS = [
@@ -23,9 +24,11 @@ export const RESOLVERS = [
   AlertResolver,
   OneRosterResolver,
   WebhookResolver,
+  TimetableResolver,
 ] as const;
 
 export {
+  TimetableResolver,
   OneRosterResolver,
   WebhookResolver,
   AlertResolver,
