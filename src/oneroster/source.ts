@@ -92,7 +92,7 @@ function openZip(file: string): Promise<OneRosterSource> {
             addUnique(entries, name, entry);
           } catch (error) {
             zip.close();
-            reject(error as Error);
+            reject(error instanceof Error ? error : new Error(String(error)));
             return;
           }
         }

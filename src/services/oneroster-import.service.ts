@@ -191,7 +191,7 @@ export class OneRosterImportService {
       );
       await repo.update(
         { id: record.id },
-        { status: ImportStatus.SUCCEEDED, progress: 1, result: report as object, finishedAt: new Date() },
+        { status: ImportStatus.SUCCEEDED, progress: 1, result: report, finishedAt: new Date() },
       );
       await publish(ImportStatus.SUCCEEDED, 1, null);
     } catch (error) {
@@ -207,7 +207,7 @@ export class OneRosterImportService {
         {
           status: ImportStatus.FAILED,
           error: message,
-          result: error instanceof RefusedImport ? (error.report as object) : null,
+          result: error instanceof RefusedImport ? error.report : null,
           finishedAt: new Date(),
         },
       );

@@ -97,7 +97,11 @@ export class TimetableService {
           index,
         });
       }
-      if (s.lateAfterMinutes != null && (!Number.isInteger(s.lateAfterMinutes) || s.lateAfterMinutes < 0)) {
+      if (
+        s.lateAfterMinutes !== null &&
+        s.lateAfterMinutes !== undefined &&
+        (!Number.isInteger(s.lateAfterMinutes) || s.lateAfterMinutes < 0)
+      ) {
         throw new DomainError(ErrorCode.BAD_USER_INPUT, 'lateAfterMinutes is a whole number of minutes', {
           field: 'slots',
           index,

@@ -184,7 +184,7 @@ export class WebhookService {
   }
 
   /** Every event published on this instance passes here (see tapEvents in app.ts). Never throws. */
-  observe(topic: string, payload: unknown): void {
+  observe(topic: Topic, payload: unknown): void {
     const work =
       topic === Topic.AttendanceMarked
         ? this.onAttendance(payload as AttendanceMarkedPayload)

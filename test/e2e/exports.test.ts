@@ -63,7 +63,7 @@ describe('attendance exports', () => {
     const res = await get(`/export/attendance.csv?sessionId=${sessionId}`, admin.authorization);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
-    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(await res.text(), { columns: true });
     expect(rows.map((r) => [r.studentExternalId, r.status])).toEqual([
       ['e-1', 'PRESENT'],
       ['e-2', 'EXCUSED'],
@@ -95,7 +95,7 @@ describe('attendance exports', () => {
     expect(((await empty.json()) as { rows: unknown[] }).rows).toEqual([]);
 
     const or = await get(`/export/attendance.oneroster.csv?courseId=${courseId}`, `ApiKey ${key}`);
-    const results = parse(await or.text(), { columns: true }) as Record<string, string>[];
+    const results = parse<Record<string, string>>(await or.text(), { columns: true });
     expect(results.map((r) => [r.studentSourcedId, r.scoreStatus, r.score])).toEqual([
       ['e-1', 'fully graded', '1'],
       ['e-2', 'exempt', ''],
