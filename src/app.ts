@@ -21,6 +21,7 @@ import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
 import { instrumentCache, instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
 import { createPubSub, Topic } from './pubsub';
+import { createJobQueue } from './queue';
 import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AttendanceRepository } from './repositories/attendance.repository';
 import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
@@ -209,13 +210,18 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
   );
   jobs.process<{ importId: string }>(IMPORT_JOB, (data, ctx) => imports.handleJob(data, ctx));
+  // Webhook deliveries go through the shared job queue (BullMQ on REDIS_URL): any instance may
+  // send them. Imports stay in-process: their uploaded files are on this instance's disk.
+  const queue = await createJobQueue({ redisUrl: env.REDIS_URL, logger });
   const webhooks = new WebhookService(
     ds,
-    jobs,
+    queue,
     { attempts: env.WEBHOOK_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
     logger,
   );
-  jobs.process<{ deliveryId: string }>(DELIVER_JOB, (data, ctx) => webhooks.deliver(data, ctx));
+  await queue.process<{ deliveryId: string }>(DELIVER_JOB, (data, ctx) => webhooks.deliver(data, ctx), {
+    concurrency: 4,
+  });
   observeEvent = (topic, payload) => webhooks.observe(topic, payload);
   const exportsService = new ExportService(ds, courses, sessions);
   // Sessions from timetables: one instance ticks at a time (the alerts' Redis lease, its own key).
@@ -357,7 +363,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       retention.stop();
       metricsPublisher.close();
       await timetable.stop();
+      await webhooks.idle();
       await jobs.close();
+      await queue.close();
       await alerts.close();
       await server.close();
       await photos.drain();

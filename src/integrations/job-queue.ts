@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../observability/logger';
 
-// The job-queue contract of the brief (h-queue builds the real one in src/queue, BullMQ or in-process).
-// Until it is merged, this in-process stand-in runs the same handlers with attempts and exponential
-// backoff, so the webhook and import handlers are written once against the shared shape.
+// A process-local job runner with the shape of src/queue's contract, for work bound to this
+// instance's disk (OneRoster uploads are stored locally): attempts with exponential backoff.
+// Webhook deliveries use the shared queue (src/queue) instead.
 
 export interface JobContext {
   id: string;

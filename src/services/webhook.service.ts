@@ -3,7 +3,6 @@ import type { DataSource } from 'typeorm';
 import { requireAdmin } from '../auth/access';
 import { actorLabel, type Viewer } from '../auth/viewer';
 import { DeliveryStatus, WebhookDelivery, WebhookSubscription } from '../entities/webhook.entity';
-import { PermanentJobError, type JobContext, type JobQueueLike } from '../integrations/job-queue';
 import {
   DELIVERY_HEADER,
   EVENT_HEADER,
@@ -13,6 +12,7 @@ import {
 } from '../integrations/webhook-signature';
 import type { Logger } from '../observability/logger';
 import { Topic, type AttendanceMarkedPayload, type SessionChangedPayload } from '../pubsub';
+import { PermanentJobError, type JobContext, type JobQueue } from '../queue';
 import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
 import type { Page, PageRequest } from './page';
 
@@ -52,10 +52,11 @@ interface CourseRow {
  */
 export class WebhookService {
   private readonly log: Logger;
+  private fanOutChain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly jobs: JobQueueLike,
+    private readonly jobs: Pick<JobQueue, 'add'>,
     private readonly options: WebhookOptions,
     logger: Logger,
   ) {
@@ -179,7 +180,7 @@ export class WebhookService {
     }
     const repo = this.dataSource.getRepository(WebhookDelivery);
     await repo.update({ id: deliveryId }, { status: DeliveryStatus.PENDING });
-    await this.enqueue(deliveryId, `${deliveryId}:replay:${Date.now()}`);
+    await this.enqueue(deliveryId, `${deliveryId}-replay-${Date.now()}`);
     return repo.findOneByOrFail({ id: deliveryId });
   }
 
@@ -187,11 +188,23 @@ export class WebhookService {
   observe(topic: Topic, payload: unknown): void {
     const work =
       topic === Topic.AttendanceMarked
-        ? this.onAttendance(payload as AttendanceMarkedPayload)
+        ? () => this.onAttendance(payload as AttendanceMarkedPayload)
         : topic === Topic.SessionChanged
-          ? this.onSession(payload as SessionChangedPayload)
+          ? () => this.onSession(payload as SessionChangedPayload)
           : null;
-    work?.catch((error: unknown) => this.log.error({ err: error, topic }, 'webhook fan-out failed'));
+    if (!work) {
+      return;
+    }
+    // One at a time, in emission order: a quick re-mark must not overtake the first mark (it decides
+    // marked vs changed), and deliveries are created in the order things happened.
+    this.fanOutChain = this.fanOutChain
+      .then(work)
+      .catch((error: unknown) => this.log.error({ err: error, topic }, 'webhook fan-out failed'));
+  }
+
+  /** Resolves once every event observed so far has its deliveries (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.fanOutChain;
   }
 
   private async courseOf(courseId: string): Promise<CourseRow | undefined> {
@@ -369,7 +382,7 @@ export class WebhookService {
       error = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
     }
     const attempts = delivery.attempts + 1;
-    const last = ctx.attempt >= this.options.attempts;
+    const last = ctx.attempt >= ctx.maxAttempts;
     await repo.update(
       { id: delivery.id },
       {
