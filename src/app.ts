@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createAlertService } from './alerts';
+import { LocalLeadership, RedisLeadership } from './alerts/leader';
 import { CourseAction } from './auth/access';
 import { createRateLimiters } from './auth/rate-limit';
 import { TokenSigner } from './auth/tokens';
@@ -19,6 +20,9 @@ import {
   type InferenceEngine,
 } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
+import { mountExportRoutes } from './integrations/export-route';
+import { InProcessJobQueue } from './integrations/job-queue';
+import { tapEvents } from './integrations/tap-events';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
 import { createLogger, type Logger } from './observability/logger';
@@ -43,6 +47,7 @@ import {
   FaceSampleModelsResolver,
   FaceSampleResolver,
   MetricsResolver,
+  OneRosterResolver,
   PhotoFaceCandidatesResolver,
   PhotoFaceResolver,
   PhotoFaceReviewResolver,
@@ -51,6 +56,8 @@ import {
   SessionReviewResolver,
   StudentResolver,
   StudentRosterResolver,
+  TimetableResolver,
+  WebhookResolver,
 } from './resolvers';
 import { buildAppSchema } from './schema/build-schema';
 import type { Context } from './schema/context';
@@ -63,11 +70,13 @@ import { AuthService } from './services/auth.service';
 import { CourseService } from './services/course.service';
 import { DomainError, mapInferenceCode } from './services/domain-error';
 import { EnrollmentService } from './services/enrollment.service';
+import { ExportService } from './services/export.service';
 import { FaceIdentityService } from './services/face-identity.service';
 import { ForecastService } from './services/forecast.service';
 import { InferenceBudget } from './services/inference-budget';
 import { engineModels } from './services/inference-contract';
 import { MediaService } from './services/media.service';
+import { IMPORT_JOB, OneRosterImportService } from './services/oneroster-import.service';
 import { startPhotoPipeline } from './services/photo-pipeline';
 import { PhotoReviewService } from './services/photo-review.service';
 import { PhotoSubmissionService } from './services/photo-submission.service';
@@ -79,6 +88,8 @@ import { RosterImportService } from './services/roster-import.service';
 import { RosterService } from './services/roster.service';
 import { SessionUndoService } from './services/session-undo.service';
 import { StudentService } from './services/student.service';
+import { TimetableService } from './services/timetable.service';
+import { DELIVER_JOB, WebhookService } from './services/webhook.service';
 import { DatabaseStorage } from './storage/database-storage';
 import { FileStorage } from './storage/file-storage';
 import { lazyEngine } from './worker/lazy-engine';
@@ -100,6 +111,8 @@ export interface App extends RunningServer {
   /** For operational scripts and tests that inspect stored state. */
   dataSource: DataSource;
   cache: Cache;
+  /** Issue #15: the timetable, whose tick tests drive with their own clock. */
+  timetable: TimetableService;
 }
 
 /** The development login of the embedded default; never enabled in production. */
@@ -142,14 +155,19 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   if (redisCommands && !(await connectRedis(redisCommands, 5_000))) {
     log.warn('Redis unreachable at start: running degraded (database reads, local rate limits)');
   }
-  const pubsub = await createPubSub(
-    env.REDIS_URL
-      ? {
-          publisher: redisClient('publisher', 'publisher'),
-          subscriber: redisClient('subscriber', 'subscriber'),
-        }
-      : undefined,
-    logger,
+  // LMS webhooks observe every event this instance emits (issue #15); bound once the service exists.
+  let observeEvent: (topic: Topic, payload: unknown) => void = () => undefined;
+  const pubsub = tapEvents(
+    await createPubSub(
+      env.REDIS_URL
+        ? {
+            publisher: redisClient('publisher', 'publisher'),
+            subscriber: redisClient('subscriber', 'subscriber'),
+          }
+        : undefined,
+      logger,
+    ),
+    (topic, payload) => observeEvent(topic, payload),
   );
   const redisGuards: Guard[] = [];
   const redisGuard = (name: string) => {
@@ -340,6 +358,51 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     breakers,
   });
 
+  // Background work of issue #15 (imports, webhook deliveries); h-queue's src/queue replaces this.
+  const jobs = new InProcessJobQueue(logger);
+  const imports = new OneRosterImportService(
+    ds,
+    pubsub,
+    jobs,
+    roster,
+    path.resolve(env.STORAGE_DIR, 'oneroster'),
+    env.MAX_UPLOAD_BYTES,
+    logger,
+  );
+  jobs.process<{ importId: string }>(IMPORT_JOB, (data, ctx) => imports.handleJob(data, ctx));
+  // Webhook deliveries go through the shared job queue (BullMQ on REDIS_URL): any instance may
+  // send them. Imports stay in-process: their uploaded files are on this instance's disk.
+  const queue = pipeline.queue;
+  const webhooks = new WebhookService(
+    ds,
+    queue,
+    { attempts: env.WEBHOOK_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    logger,
+  );
+  await queue.process<{ deliveryId: string }>(DELIVER_JOB, (data, ctx) => webhooks.deliver(data, ctx), {
+    concurrency: 4,
+  });
+  observeEvent = (topic, payload) => webhooks.observe(topic, payload);
+  const exportsService = new ExportService(ds, courses, sessions);
+  // Sessions from timetables: one instance ticks at a time (the alerts' Redis lease, its own key).
+  const timetable = new TimetableService(
+    ds,
+    courses,
+    sessions,
+    pubsub,
+    env.REDIS_URL
+      ? await RedisLeadership.connect(
+          env.REDIS_URL,
+          metrics.instanceId,
+          Math.max(1_000, env.TIMETABLE_INTERVAL_MS * 3),
+          logger,
+          'rollcall:timetable:leader',
+        )
+      : new LocalLeadership(),
+    env.LATE_AFTER_MINUTES,
+    logger,
+  );
+
   const resolvers = new Map<unknown, unknown>([
     [CourseResolver, new CourseResolver(courses, students, sessions)],
     [StudentResolver, new StudentResolver(students, enrollment, env.MAX_UPLOAD_BYTES)],
@@ -359,6 +422,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     [SessionReviewResolver, new SessionReviewResolver(review, undo, sessions)],
     [PhotoFaceReviewResolver, new PhotoFaceReviewResolver(review)],
     [StudentRosterResolver, new StudentRosterResolver(rosterImport, enrollment, sessions)],
+    [OneRosterResolver, new OneRosterResolver(imports)],
+    [WebhookResolver, new WebhookResolver(webhooks)],
+    [TimetableResolver, new TimetableResolver(timetable)],
   ]);
   const schema = await buildAppSchema({ get: (cls) => resolvers.get(cls) }, pubsub);
 
@@ -416,6 +482,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
         crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
       }),
       observability: metrics,
+      routes: (http, viewerOf) => mountExportRoutes(http, viewerOf, exportsService, logger),
     },
     {
       host: env.HOST,
@@ -440,6 +507,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   const reembedding = await reembed.start();
   const metricsPublisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
   alerts.start();
+  if (env.TIMETABLE_ENABLED) {
+    timetable.start(env.TIMETABLE_INTERVAL_MS);
+  }
   if (env.RETENTION_DAYS > 0) {
     retention.start(env.RETENTION_SWEEP_MINUTES);
   }
@@ -464,9 +534,13 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     retention,
     dataSource: ds,
     cache,
+    timetable,
     close: async () => {
       retention.stop();
       metricsPublisher.close();
+      await timetable.stop();
+      await webhooks.idle();
+      await jobs.close();
       await alerts.close();
       await server.close();
       await pipeline.close();

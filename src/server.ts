@@ -65,6 +65,8 @@ export interface ServerHooks {
   health(): Promise<{ ok: boolean; checks: Record<string, string> }>;
   /** Metrics: GET /metrics, an Apollo plugin and the active-subscriptions gauge (issue #6). */
   observability?: ServerObservability;
+  /** Extra HTTP routes (attendance exports, issue #15), given the same authentication as the API. */
+  routes?: (app: express.Express, viewerOf: (req: express.Request) => Promise<Viewer>) => void;
 }
 
 /**
@@ -492,6 +494,10 @@ export async function startHttpServer(
         ),
     }),
   );
+  hooks.routes?.(app, (req) => {
+    const apiKey = req.headers['x-api-key'];
+    return hooks.authenticate(req.headers.authorization, typeof apiKey === 'string' ? apiKey : undefined);
+  });
   if (options.clientDir && existsSync(path.join(options.clientDir, 'index.html'))) {
     log.info({ dir: options.clientDir }, 'serving the dashboard');
     app.use(express.static(options.clientDir, { extensions: ['html'] }));

@@ -125,6 +125,11 @@ const schema = z.object({
   DEGRADE_REDUCED_CPU: z.coerce.number().min(0).max(1.01).default(0.9),
   DEGRADE_MINIMAL_CPU: z.coerce.number().min(0).max(1.01).default(0.97),
   ALERT_DEAD_LETTERS: z.coerce.number().int().min(1).default(1),
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  WEBHOOK_BACKOFF_MS: int(2_000),
+  WEBHOOK_TIMEOUT_MS: int(10_000),
+  TIMETABLE_ENABLED: bool(true),
+  TIMETABLE_INTERVAL_MS: int(15_000),
 });
 
 /** Rules across variables, checked after each variable is valid on its own. */
@@ -259,6 +264,12 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   DEGRADE_REDUCED_CPU: 'CPU busy share (0..1) from which analysis is REDUCED',
   DEGRADE_MINIMAL_CPU: 'CPU busy share (0..1) from which analysis is MINIMAL',
   ALERT_DEAD_LETTERS: 'alert when this many photos are dead-lettered within METRICS_WINDOW_MS',
+  WEBHOOK_ATTEMPTS: 'attempts per LMS webhook delivery before it is marked FAILED (admins can replay it)',
+  WEBHOOK_BACKOFF_MS: 'delay before the first retry of a webhook delivery; doubles each time',
+  WEBHOOK_TIMEOUT_MS: 'how long a webhook receiver may take to answer',
+  TIMETABLE_ENABLED:
+    'open and close sessions from course timetables (one instance at a time when REDIS_URL is set)',
+  TIMETABLE_INTERVAL_MS: 'how often the timetable is checked for slots starting or ending',
 };
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {

@@ -24,6 +24,21 @@ export class Course {
   @Column({ name: 'teacher_id', type: 'uuid', nullable: true })
   teacherId: string | null;
 
+  @Field(() => String, { nullable: true, description: 'OneRoster sourcedId, when imported from an SIS.' })
+  @Column({ name: 'sourced_id', type: 'text', nullable: true })
+  sourcedId: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'First day of the term (from OneRoster academicSessions), YYYY-MM-DD.',
+  })
+  @Column({ name: 'term_start', type: 'date', nullable: true })
+  termStart: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last day of the term, YYYY-MM-DD.' })
+  @Column({ name: 'term_end', type: 'date', nullable: true })
+  termEnd: string | null;
+
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

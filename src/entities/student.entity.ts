@@ -35,6 +35,10 @@ export class Student {
   @Column({ name: 'consent_recorded_by', type: 'text', nullable: true })
   consentRecordedBy: string | null;
 
+  @Field(() => String, { nullable: true, description: 'OneRoster sourcedId, when imported from an SIS.' })
+  @Column({ name: 'sourced_id', type: 'text', nullable: true })
+  sourcedId: string | null;
+
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -41,6 +41,10 @@ export class User {
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 
+  @Field(() => String, { nullable: true, description: 'OneRoster sourcedId, when imported from an SIS.' })
+  @Column({ name: 'sourced_id', type: 'text', nullable: true })
+  sourcedId: string | null;
+
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -8,6 +8,10 @@ export enum Topic {
   MetricsUpdated = 'METRICS_UPDATED',
   /** Alerts changing state (scope: ALERTS_SCOPE; subscribers filter by institution). */
   AlertChanged = 'ALERT_CHANGED',
+  /** A session opened or closed (scope: the course id); feeds LMS webhooks. */
+  SessionChanged = 'SESSION_CHANGED',
+  /** Progress of one OneRoster import (scope: the import id). */
+  OneRosterImport = 'ONEROSTER_IMPORT',
 }
 
 /** Metrics and alerts are published on one cluster-wide channel each. */
@@ -91,11 +95,33 @@ export interface AlertChangedPayload {
   updatedAt: string;
 }
 
+export interface SessionChangedPayload {
+  sessionId: string;
+  courseId: string;
+  state: 'OPENED' | 'CLOSED';
+  openedAt: string;
+  closedAt: string | null;
+  lateAfter: string;
+  slotId: string | null;
+  scheduledStart: string | null;
+  scheduledEnd: string | null;
+}
+
+export interface OneRosterImportPayload {
+  id: string;
+  institutionId: string;
+  status: string;
+  progress: number;
+  error: string | null;
+}
+
 export interface TopicPayloads {
   [Topic.AttendanceMarked]: AttendanceMarkedPayload;
   [Topic.PhotoProcessed]: PhotoProcessedPayload;
   [Topic.MetricsUpdated]: MetricsSnapshot;
   [Topic.AlertChanged]: AlertChangedPayload;
+  [Topic.OneRosterImport]: OneRosterImportPayload;
+  [Topic.SessionChanged]: SessionChangedPayload;
 }
 
 /** The shape type-graphql's `PubSub` expects, plus typed publishing and shutdown. */

@@ -4,6 +4,7 @@ import { AttendanceRecordResolver, AttendanceResolver } from './attendance.resol
 import { AuthResolver } from './auth.resolver';
 import { CourseResolver } from './course.resolver';
 import { MetricsResolver } from './metrics.resolver';
+import { OneRosterResolver } from './oneroster.resolver';
 import { PhotoFaceResolver, PhotoResolver } from './photo.resolver';
 import {
   FaceCandidateResolver,
@@ -13,6 +14,8 @@ import {
 } from './profile.resolver';
 import { PhotoFaceReviewResolver, SessionReviewResolver, StudentRosterResolver } from './review.resolver';
 import { FaceSampleResolver, StudentResolver } from './student.resolver';
+import { TimetableResolver } from './timetable.resolver';
+import { WebhookResolver } from './webhook.resolver';
 
 export const RESOLVERS = [
   CourseResolver,
@@ -33,9 +36,15 @@ export const RESOLVERS = [
   SessionReviewResolver,
   PhotoFaceReviewResolver,
   StudentRosterResolver,
+  OneRosterResolver,
+  WebhookResolver,
+  TimetableResolver,
 ] as const;
 
 export {
+  TimetableResolver,
+  OneRosterResolver,
+  WebhookResolver,
   AlertResolver,
   FaceCandidateResolver,
   FaceSampleModelsResolver,

@@ -31,6 +31,20 @@ export function toAttendanceEvent(r: AttendanceRecord) {
   };
 }
 
+export function toSessionEvent(s: AttendanceSession) {
+  return {
+    sessionId: s.id,
+    courseId: s.courseId,
+    state: s.closedAt ? ('CLOSED' as const) : ('OPENED' as const),
+    openedAt: s.openedAt.toISOString(),
+    closedAt: s.closedAt?.toISOString() ?? null,
+    lateAfter: s.lateAfter.toISOString(),
+    slotId: s.slotId ?? null,
+    scheduledStart: s.scheduledStart?.toISOString() ?? null,
+    scheduledEnd: s.scheduledEnd?.toISOString() ?? null,
+  };
+}
+
 export class AttendanceService {
   constructor(
     private readonly dataSource: DataSource,
@@ -49,7 +63,7 @@ export class AttendanceService {
     const openedAt = new Date();
     const minutes = lateAfterMinutes ?? this.defaultLateAfterMinutes;
     const repo = this.dataSource.getRepository(AttendanceSession);
-    return repo.save(
+    const session = await repo.save(
       repo.create({
         courseId: course.id,
         openedAt,
@@ -57,6 +71,8 @@ export class AttendanceService {
         lateAfter: new Date(openedAt.getTime() + minutes * 60_000),
       }),
     );
+    await this.pubsub.emit(Topic.SessionChanged, session.courseId, toSessionEvent(session));
+    return session;
   }
 
   /** Closes a session; every enrolled student not seen is recorded ABSENT. */
@@ -80,7 +96,9 @@ export class AttendanceService {
     await Promise.all(
       absent.map((r) => this.pubsub.emit(Topic.AttendanceMarked, r.sessionId, toAttendanceEvent(r))),
     );
-    return this.dataSource.getRepository(AttendanceSession).findOneByOrFail({ id: session.id });
+    const closed = await this.dataSource.getRepository(AttendanceSession).findOneByOrFail({ id: session.id });
+    await this.pubsub.emit(Topic.SessionChanged, closed.courseId, toSessionEvent(closed));
+    return closed;
   }
 
   /** The session, when the viewer may perform `action` on its course. */
