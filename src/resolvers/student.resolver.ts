@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertMayViewFaces, CourseAction, requireStaff } from '../auth/access';
+import { assertMayViewFaces, requireStaff } from '../auth/access';
 import { FaceSample } from '../entities/face-sample.entity';
 import { Student } from '../entities/student.entity';
 import type { Context } from '../schema/context';
@@ -54,8 +54,8 @@ export class StudentResolver {
     @Arg('photos', () => [GraphQLUpload]) photos: Promise<FileUpload>[],
     @Ctx() ctx: Context,
   ): Promise<FaceSample[]> {
-    // Check the student before reading uploads, so an unknown id fails fast.
-    await this.students.get(ctx.viewer, studentId, CourseAction.MANAGE);
+    // Check the student (and consent) before reading uploads or spending inference budget.
+    await this.enrollment.enrollable(ctx.viewer, studentId);
     const buffers = [];
     for (const [index, photo] of photos.entries()) {
       buffers.push(await readUpload(photo, this.maxUploadBytes, index));

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { assertMayViewFaces, CourseAction, requireAuthenticated, requireStaff } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
+import type { Student } from '../entities/student.entity';
 import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
 import { InferenceError } from '../inference';
 import type { Logger } from '../observability/logger';
@@ -66,16 +67,22 @@ export class EnrollmentService {
     this.log = logger.child({ module: EnrollmentService.name });
   }
 
+  /** The student, when the viewer may add faces to their profile now (manages them, consent given). */
+  async enrollable(viewer: Viewer, studentId: string): Promise<Student> {
+    const student = await this.students.get(viewer, studentId, CourseAction.MANAGE);
+    if (!student.consentGivenAt) {
+      throw new DomainError(ErrorCode.CONSENT_REQUIRED, 'The student has not given biometric consent');
+    }
+    return student;
+  }
+
   /**
    * Adds faces to a student's profile. All photos are checked before anything is written: one bad
    * photo refuses the whole call, with the photo's index in the error.
    */
   async enrollFaces(viewer: Viewer, studentId: string, photos: Uint8Array[]): Promise<FaceSample[]> {
-    const student = await this.students.get(viewer, studentId, CourseAction.MANAGE);
+    await this.enrollable(viewer, studentId);
     const actor = requireAuthenticated(viewer);
-    if (!student.consentGivenAt) {
-      throw new DomainError(ErrorCode.CONSENT_REQUIRED, 'The student has not given biometric consent');
-    }
     if (photos.length === 0 || photos.length > this.limits.maxPhotos) {
       throw new DomainError(ErrorCode.BAD_USER_INPUT, `Send between 1 and ${this.limits.maxPhotos} photos`, {
         field: 'photos',

@@ -133,9 +133,10 @@ export class PhotoAnalysisJob {
       marked.map((r) => this.deps.pubsub.emit(Topic.AttendanceMarked, r.sessionId, toAttendanceEvent(r))),
     );
     await this.emitPhoto({ ...photo, status: PhotoStatus.DONE });
-    this.deps.onSettled?.(photo.id);
     // Very confident faces with a new pose join profiles, under the learning guards (never throws).
+    // Before the submitter is woken, so what a photo taught is in place when its answer arrives.
     await this.deps.learning?.learnFromPhoto(photo.id);
+    this.deps.onSettled?.(photo.id);
     this.log.info(
       {
         photoId: photo.id,

@@ -11,7 +11,7 @@ import { SubmittedPhoto } from '../entities/submitted-photo.entity';
 import { Topic, type AppPubSub } from '../pubsub';
 import { toAttendanceEvent, type AttendanceService } from './attendance.service';
 import { AuditAction, type AuditService } from './audit.service';
-import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
+import { assertId, DomainError, ErrorCode, notFound, throughParent } from './domain-error';
 import type { Page, PageRequest } from './page';
 import type { ProfileLearningService } from './profile-learning.service';
 import { logAction, snapshot, STANDING } from './session-actions';
@@ -231,7 +231,8 @@ export class PhotoReviewService {
     if (!face) {
       throw notFound('PhotoFace', faceId);
     }
-    await this.sessions.get(viewer, face.sessionId, CourseAction.MANAGE);
+    // Another institution's face answers as an unknown id would: its session is not named.
+    await throughParent('PhotoFace', faceId, this.sessions.get(viewer, face.sessionId, CourseAction.MANAGE));
     return face;
   }
 }

@@ -193,6 +193,7 @@ describe('metrics', () => {
     expect(body.checks).toEqual({
       database: 'ok',
       inference: 'ok',
+      queue: 'ok',
       ...(process.env.REDIS_URL ? { redis: 'ok' } : {}),
     });
   });

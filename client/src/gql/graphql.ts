@@ -16,6 +16,7 @@ export type AddStudentInput = {
 
 export type AlertRule =
   | 'ABSENCE_STREAK'
+  | 'DEAD_LETTERS'
   | 'ERROR_RATE'
   | 'INTEGRATION_KEY_FAILING'
   | 'PHOTO_LATENCY_P95'
@@ -63,10 +64,11 @@ export type CreateUserInput = {
   role: Role;
 };
 
-/** ENROLLMENT: uploaded by a teacher; CONFIRMED: a class-photo face a teacher confirmed. */
+/** ENROLLMENT: uploaded by a teacher; CONFIRMED: a class-photo face a teacher confirmed; LEARNED: an automatically accepted face, very confident, that added a new look to the profile. */
 export type FaceSampleSource =
   | 'CONFIRMED'
-  | 'ENROLLMENT';
+  | 'ENROLLMENT'
+  | 'LEARNED';
 
 export type MarkAttendanceInput = {
   /** Why (shown in reports). */
@@ -89,6 +91,7 @@ export type MatchDecision =
   | 'UNKNOWN';
 
 export type PhotoStatus =
+  | 'DEAD_LETTER'
   | 'DONE'
   | 'FAILED'
   | 'PROCESSING'

@@ -18,11 +18,12 @@ export const MESSAGES: Record<string, string> = {
   NO_FACE_DETECTED: 'No face was found in this photo.',
   MULTIPLE_FACES: 'This photo shows more than one person. Use a photo of the student alone.',
   LOW_QUALITY_FACE: 'The face is too small, blurred or turned away. Try a clearer, front-facing photo.',
-  POOR_FACE_QUALITY: 'The face is too small, blurred or turned away. Try a clearer, front-facing photo.',
   SESSION_CLOSED: 'This session is closed; photos and changes are no longer accepted.',
   CONSENT_REQUIRED: 'Biometric consent must be recorded before faces can be used for this student.',
   INFERENCE_UNAVAILABLE: 'Face recognition is temporarily unavailable. Please try again in a minute.',
   RATE_LIMITED: 'Too many requests in a short time. Wait a moment and try again.',
+  INFERENCE_BUDGET_EXCEEDED:
+    'Many photos are being analysed right now. Wait a minute, then send this photo again.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on the server. Please try again.',
   GRAPHQL_VALIDATION_FAILED: 'The dashboard and the server versions do not match. Reload the page.',
   GRAPHQL_PARSE_FAILED: 'The dashboard and the server versions do not match. Reload the page.',

@@ -193,6 +193,7 @@ function Metrics() {
 
 const RULE_LABEL: Record<AlertFieldsFragment['rule'], string> = {
   ABSENCE_STREAK: 'Absence streak',
+  DEAD_LETTERS: 'Photos given up on',
   ERROR_RATE: 'Error rate',
   INTEGRATION_KEY_FAILING: 'Integration key failing',
   PHOTO_LATENCY_P95: 'Photo latency',

@@ -51,6 +51,7 @@ const STATUS_RANK: Record<PhotoFieldsFragment['status'], number> = {
   PROCESSING: 1,
   DONE: 2,
   FAILED: 2,
+  DEAD_LETTER: 2,
 };
 
 let uploadSeq = 0;
@@ -208,7 +209,7 @@ function SessionPage() {
     return [...map.values()].sort((a, b) => Date.parse(b.submittedAt) - Date.parse(a.submittedAt));
   }, [data, livePhotos.data]);
 
-  const donePhotos = photos.filter((p) => p.status === 'DONE' || p.status === 'FAILED').length;
+  const donePhotos = photos.filter((p) => p.status !== 'QUEUED' && p.status !== 'PROCESSING').length;
   const [images, refetchImages] = useQuery({
     query: SessionPhotoImagesQuery,
     variables: { id },
@@ -536,9 +537,11 @@ function SessionPage() {
                     faces={photo.faces}
                     alt={`Class photo taken ${formatTime(photo.submittedAt)}`}
                   />
-                ) : photo.status === 'FAILED' ? (
+                ) : photo.status === 'FAILED' || photo.status === 'DEAD_LETTER' ? (
                   <p className="notice error" role="alert">
-                    This photo could not be analysed: {describeCode(photo.errorCode)}
+                    {photo.status === 'DEAD_LETTER'
+                      ? 'Rollcall tried several times and could not analyse this photo. Send it again, or mark attendance by hand.'
+                      : `This photo could not be analysed: ${describeCode(photo.errorCode)}`}
                   </p>
                 ) : (
                   <p className="muted" role="status">
@@ -550,7 +553,7 @@ function SessionPage() {
                   {formatTime(photo.submittedAt)} ·{' '}
                   {photo.status === 'DONE'
                     ? `${photo.faces.length} face${photo.faces.length === 1 ? '' : 's'}, ${recognised} recognised${toCheck ? `, ${toCheck} to check` : ''}`
-                    : photo.status === 'FAILED'
+                    : photo.status === 'FAILED' || photo.status === 'DEAD_LETTER'
                       ? 'not analysed'
                       : 'being analysed'}
                 </div>
