@@ -67,7 +67,14 @@ export function createReadiness(deps: ReadinessDeps): () => Promise<Readiness> {
     const [database, redis, queue] = await Promise.all([
       within(() => deps.dataSource.query('SELECT 1')),
       deps.redis ? within(() => deps.redis!.ping()) : Promise.resolve(undefined),
-      deps.queue?.().catch(() => ({ check: 'down', queue: undefined })),
+      deps.queue
+        ? Promise.race([
+            deps.queue(),
+            new Promise<{ check: string; queue: unknown }>((resolve) =>
+              setTimeout(() => resolve({ check: 'timeout', queue: undefined }), timeoutMs).unref(),
+            ),
+          ]).catch(() => ({ check: 'down', queue: undefined }))
+        : undefined,
     ]);
     checks.database = database;
     const breakers = deps.breakers?.states() ?? {};

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { timeout, TimeoutStrategy } from 'cockatiel';
 import type { DataSource } from 'typeorm';
 import { CourseAction } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
@@ -14,6 +15,9 @@ import type { AttendanceService } from './attendance.service';
 import { DomainError, ErrorCode, mapInferenceCode } from './domain-error';
 import { BAD_INPUT_CODES } from './photo-analysis.job';
 import { enqueuePhoto, type PhotoJobSettings } from './photo-recovery.service';
+
+/** How long a submission waits to hand its photo to the queue before the sweep takes over. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
 
 export interface PhotoSubmissionDeps {
   dataSource: DataSource;
@@ -137,7 +141,10 @@ export class PhotoSubmissionService {
         status: photo.status,
       });
       try {
-        await enqueuePhoto(this.deps.queue, photo.id, this.deps.jobs);
+        // While Redis is unreachable BullMQ waits for it; the submitter must not.
+        await timeout(ENQUEUE_TIMEOUT_MS, TimeoutStrategy.Aggressive).execute(() =>
+          enqueuePhoto(this.deps.queue, photo.id, this.deps.jobs),
+        );
       } catch (error) {
         // The photo is stored QUEUED: the recovery sweep of any instance queues it once the queue
         // is back. The client gets its photo, not an error.
