@@ -17,7 +17,7 @@ import { BAD_INPUT_CODES } from './photo-analysis.job';
 import { enqueuePhoto, type PhotoJobSettings } from './photo-recovery.service';
 
 /** How long a submission waits to hand its photo to the queue before the sweep takes over. */
-const ENQUEUE_TIMEOUT_MS = 2_000;
+const ENQUEUE_TIMEOUT_MS = 1_000;
 
 export interface PhotoSubmissionDeps {
   dataSource: DataSource;
