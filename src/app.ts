@@ -10,6 +10,7 @@ import { TokenSigner } from './auth/tokens';
 import { callerKey, type Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
 import { devLoginEnabled, introspectionEnabled, storageDriver, type Env } from './config/env';
+import { inferenceConfig } from './config/inference-config';
 import { openDatabase } from './db/data-source';
 import {
   createInferenceEngine,
@@ -200,17 +201,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   await storage.init();
   const ownsEngine = !options.engine;
   const localInference = env.INFERENCE_MODE === 'local';
-  const makeEngine = () =>
-    createInferenceEngine({
-      workers: env.INFERENCE_WORKERS,
-      maxPixels: env.MAX_IMAGE_PIXELS,
-      maxDimension: env.INFERENCE_MAX_DIMENSION,
-      minDetectionScore: env.INFERENCE_MIN_DETECTION_SCORE,
-      minFaceSize: env.INFERENCE_MIN_FACE_SIZE,
-      tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
-      tileSize: env.INFERENCE_TILE_SIZE,
-      models: parseModelList(env.RECOGNITION_MODELS),
-    });
+  const makeEngine = () => createInferenceEngine(inferenceConfig(env));
   // Remote inference: photo jobs run in `npm run worker` processes; enrollment starts a pool on demand.
   const rawEngine =
     options.engine ??

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createCache } from './cache/cache';
 import { env as loadEnv, storageDriver } from './config/env';
+import { inferenceConfig } from './config/inference-config';
 import { openDatabase } from './db/data-source';
-import { createInferenceEngine, parseModelList } from './inference';
+import { createInferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { createReadiness } from './observability/health';
 import { createLogger } from './observability/logger';
@@ -68,17 +69,10 @@ async function main(): Promise<void> {
   const files = new FileStorage(path.resolve(env.STORAGE_DIR));
   const storage = storageDriver(env) === 'database' ? new DatabaseStorage(ds, files) : files;
   await storage.init();
-  const rawEngine = createInferenceEngine({
-    // The pool is sized for the most jobs this process may run at once.
-    workers: Math.max(env.INFERENCE_WORKERS, env.MAX_WORKERS),
-    maxPixels: env.MAX_IMAGE_PIXELS,
-    maxDimension: env.INFERENCE_MAX_DIMENSION,
-    minDetectionScore: env.INFERENCE_MIN_DETECTION_SCORE,
-    minFaceSize: env.INFERENCE_MIN_FACE_SIZE,
-    tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
-    tileSize: env.INFERENCE_TILE_SIZE,
-    models: parseModelList(env.RECOGNITION_MODELS),
-  });
+  // The pool is sized for the most jobs this process may run at once.
+  const rawEngine = createInferenceEngine(
+    inferenceConfig(env, Math.max(env.INFERENCE_WORKERS, env.MAX_WORKERS)),
+  );
   const queueFacts = { get: () => ({}) };
   const metrics = new Metrics({
     instanceId: env.INSTANCE_ID,
