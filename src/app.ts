@@ -286,7 +286,10 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   const photos = new PhotoService(ds, sessions);
   // Photo analysis as queued jobs (issue #11): BullMQ with REDIS_URL, in-process otherwise.
   // Submitters waiting on a photo are woken when it settles in this process (set below).
-  const settled = { notify: (_photoId: string): void => undefined };
+  const settled = {
+    notify: (_photoId: string): void => undefined,
+    processing: (_photoId: string, _processing: boolean): void => undefined,
+  };
   const pipeline = await startPhotoPipeline({
     env,
     dataSource: ds,
@@ -302,6 +305,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     windowMs: env.METRICS_WINDOW_MS,
     consume: localInference,
     onSettled: (photoId) => settled.notify(photoId),
+    onProcessing: (photoId, processing) => settled.processing(photoId, processing),
     queuePrefix: options.queuePrefix,
     logger,
     learning,
@@ -318,6 +322,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
   });
   settled.notify = (photoId) => submission.settled(photoId);
+  settled.processing = (photoId, processing) => submission.processingHere(photoId, processing);
   queueFacts.get = () => {
     const q = pipeline.metrics.snapshot();
     return { deadLetters: q.deadLetters, jobBacklog: q.counts.waiting };

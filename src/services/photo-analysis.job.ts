@@ -57,6 +57,11 @@ export interface PhotoAnalysisJobDeps {
   learning?: ProfileLearningService;
   /** Called when a photo reaches DONE, FAILED or DEAD_LETTER in this process (submitters waiting). */
   onSettled?: (photoId: string) => void;
+  /**
+   * Told when this process starts (true) and stops (false) working on a photo, so a submitter
+   * waiting here trusts the wake-up over a DONE row seen before the photo's learning is in place.
+   */
+  onProcessing?: (photoId: string, processing: boolean) => void;
   logger: Logger;
 }
 
@@ -74,6 +79,18 @@ export class PhotoAnalysisJob {
 
   /** The queue handler. Transient failures throw (the queue retries); bad input throws PermanentJobError. */
   async run(
+    data: PhotoAnalysisData,
+    ctx: Pick<JobContext, 'attempt' | 'maxAttempts' | 'started'>,
+  ): Promise<void> {
+    this.deps.onProcessing?.(data.photoId, true);
+    try {
+      await this.analyse(data, ctx);
+    } finally {
+      this.deps.onProcessing?.(data.photoId, false);
+    }
+  }
+
+  private async analyse(
     data: PhotoAnalysisData,
     ctx: Pick<JobContext, 'attempt' | 'maxAttempts' | 'started'>,
   ): Promise<void> {

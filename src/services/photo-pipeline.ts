@@ -35,6 +35,7 @@ export interface PhotoPipelineDeps {
   consume: boolean;
   /** Told when a photo settles in this process (waiting submitters). */
   onSettled?: (photoId: string) => void;
+  onProcessing?: (photoId: string, processing: boolean) => void;
   /** Test and bench overrides (queue prefix, lock timings). */
   queuePrefix?: string;
   logger: Logger;
@@ -97,6 +98,7 @@ export async function startPhotoPipeline(deps: PhotoPipelineDeps): Promise<Photo
       photoMode: (mode) => metrics.photoAnalysed(mode),
     },
     onSettled: deps.onSettled,
+    onProcessing: deps.onProcessing,
     logger: deps.logger,
   });
   const recovery = new PhotoRecoveryService({

@@ -46,6 +46,8 @@ export class PhotoSubmissionService {
   private readonly log: Logger;
   /** Submitters waiting on photos this process finishes; others are seen by polling. */
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Photos a job of this process is working on (counted: a stalled job may be re-run here). */
+  private readonly inProgressHere = new Map<string, number>();
 
   constructor(private readonly deps: PhotoSubmissionDeps) {
     this.log = deps.logger.child({ module: PhotoSubmissionService.name });
@@ -108,6 +110,16 @@ export class PhotoSubmissionService {
   /** The job handler calls this when a photo settles here, sparing waiting submitters a poll. */
   settled(photoId: string): void {
     this.waiters.get(photoId)?.forEach((wake) => wake());
+  }
+
+  /** The job handler calls this as it starts and stops on a photo. */
+  processingHere(photoId: string, processing: boolean): void {
+    const count = (this.inProgressHere.get(photoId) ?? 0) + (processing ? 1 : -1);
+    if (count > 0) {
+      this.inProgressHere.set(photoId, count);
+    } else {
+      this.inProgressHere.delete(photoId);
+    }
   }
 
   private async resubmitted(photo: SubmittedPhoto): Promise<SubmittedPhoto> {
@@ -186,9 +198,13 @@ export class PhotoSubmissionService {
     const controller = new AbortController();
     const poll = async () => {
       const repo = this.deps.dataSource.getRepository(SubmittedPhoto);
-      // Another process may finish it: look every 250 ms.
+      // Another process may finish it: look every 250 ms. A photo this process is working on wakes
+      // its submitter itself, once what the photo taught is in place (the row says DONE earlier).
       while (!controller.signal.aborted) {
         await sleep(250, undefined, { signal: controller.signal }).catch(() => undefined);
+        if (this.inProgressHere.has(photoId)) {
+          continue;
+        }
         const row = await repo
           .findOne({ select: { id: true, status: true }, where: { id: photoId } })
           .catch(() => null);
