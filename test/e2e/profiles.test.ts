@@ -79,6 +79,7 @@ describe('profiles across models (issue 10)', () => {
   let roster: RosterService;
   let storage: FileStorage;
   const students = new Map<string, string>();
+  const runId = randomUUID().slice(0, 8);
   const sessions: string[] = [];
   let bushPhotoId: string;
 
@@ -89,7 +90,8 @@ describe('profiles across models (issue 10)', () => {
     });
   const addStudent = async (externalId: string) => {
     const { addStudent: s } = await gqlOk<{ addStudent: { id: string } }>(teacher, ADD_STUDENT, {
-      input: { courseId, externalId, name: externalId, consent: true },
+      // Student numbers are unique per institution, which other test files share on PostgreSQL.
+      input: { courseId, externalId: `${externalId}-${runId}`, name: externalId, consent: true },
     });
     students.set(externalId, s.id);
     return s.id;
@@ -195,7 +197,7 @@ describe('profiles across models (issue 10)', () => {
     expect(face.candidate!.id).toBe(bush);
     const confidences = face.candidates.map((c) => c.confidence);
     expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
-    expect(face.candidates[0]!.student?.externalId).toBe('george_w_bush');
+    expect(face.candidates[0]!.student?.externalId).toBe(`george_w_bush-${runId}`);
 
     const same = (
       await gqlOk<{ verifyFace: { confidence: number; match: boolean; models: string[] } }>(teacher, VERIFY, {
