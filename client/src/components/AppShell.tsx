@@ -81,6 +81,9 @@ export function AppShell({ children }: { children: ReactNode }) {
                   <Link href="/monitoring/" aria-current={current('/monitoring')}>
                     Monitoring
                   </Link>
+                  <Link href="/integrations/" aria-current={current('/integrations')}>
+                    Integrations
+                  </Link>
                   <Link href="/admin/" aria-current={current('/admin')}>
                     Admin
                   </Link>
