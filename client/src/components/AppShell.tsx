@@ -63,7 +63,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               </span>
               Rollcall
             </Link>
-            <nav className={styles.nav} aria-label="Main">
+            <nav className={isAdmin ? `${styles.nav} ${styles.navWide}` : styles.nav} aria-label="Main">
               <Link
                 href="/courses/"
                 aria-current={

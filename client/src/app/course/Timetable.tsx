@@ -5,7 +5,6 @@ import { useMutation, useQuery } from 'urql';
 import { ErrorNote, Loading } from '@/components/States';
 import type { CourseScheduleQuery as ScheduleData } from '@/gql/graphql';
 import { describeError, isCombinedError } from '@/lib/errors';
-import { formatDate } from '@/lib/format';
 import { CourseScheduleQuery, SetCourseScheduleMutation } from './operations';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -17,6 +16,11 @@ interface Draft {
   end: string;
   late: string;
 }
+
+// Term dates are calendar days (YYYY-MM-DD): formatted at UTC so no browser time zone shifts them.
+const calendarDay = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const formatDay = (day: string | null | undefined): string =>
+  day ? calendarDay.format(new Date(`${day}T00:00:00Z`)) : '—';
 
 let nextKey = 1;
 const toDraft = (s: ScheduleData['courseSchedule']['slots'][number]): Draft => ({
@@ -156,7 +160,7 @@ function TimetableEditor({
         <strong>Term:</strong>{' '}
         {schedule.termStart || schedule.termEnd ? (
           <>
-            {formatDate(schedule.termStart)} to {formatDate(schedule.termEnd)}{' '}
+            {formatDay(schedule.termStart)} to {formatDay(schedule.termEnd)}{' '}
             <span className="muted">(from the school system; no session opens outside it)</span>
           </>
         ) : (

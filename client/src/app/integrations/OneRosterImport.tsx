@@ -59,7 +59,7 @@ const STATUS: Record<OneRosterImportStatus, { label: string; badge: string }> = 
 };
 
 const TERMINAL = new Set<OneRosterImportStatus>(['SUCCEEDED', 'FAILED']);
-const ROW_PAGE = 100;
+const ROW_PAGE = 25;
 
 /** "2 courses, 3 students" from one summary bucket ({courses: 2, students: 3}). */
 function countWords(bucket: unknown): string {
@@ -182,44 +182,26 @@ function ReportView({ report, done }: { report: Report; done: boolean }) {
               </select>
             </div>
           </div>
-          <div className="table-wrap" tabIndex={0}>
-            <table data-testid="oneroster-rows">
-              <thead>
-                <tr>
-                  <th>Row</th>
-                  <th>Record</th>
-                  <th>{done ? 'Result' : 'Will be'}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.slice(0, shown).map((r) => {
-                  const a = ACTIONS[r.action] ?? { label: r.action, badge: '' };
-                  return (
-                    <tr key={`${r.file}-${r.line}-${r.entity ?? ''}`} data-action={r.action}>
-                      <td className="small">
-                        {r.file.replace(/\.csv$/i, '')}
-                        <br />
-                        <span className="muted">line {r.line}</span>
-                      </td>
-                      <td className="small" style={{ overflowWrap: 'anywhere' }}>
-                        {r.entity && ENTITY_WORDS[r.entity]?.[0]}
-                        {r.sourcedId && (
-                          <>
-                            <br />
-                            <span className="muted">{r.sourcedId}</span>
-                          </>
-                        )}
-                      </td>
-                      <td>
-                        <span className={`badge ${a.badge}`}>{a.label}</span>
-                        {r.message && <div className="small muted">{r.message}</div>}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ul className="log" data-testid="oneroster-rows" aria-label="Rows">
+            {rows.slice(0, shown).map((r) => {
+              const a = ACTIONS[r.action] ?? { label: r.action, badge: '' };
+              return (
+                <li key={`${r.file}-${r.line}-${r.entity ?? ''}`} data-action={r.action} className="small">
+                  <div className="spread" style={{ gap: '0.25rem 0.75rem' }}>
+                    <span>
+                      {r.file} line {r.line}
+                      {r.entity && (
+                        <span className="muted"> · {ENTITY_WORDS[r.entity]?.[0] ?? r.entity}</span>
+                      )}
+                    </span>
+                    <span className={`badge ${a.badge}`}>{a.label}</span>
+                  </div>
+                  {r.sourcedId && <div className="muted">{r.sourcedId}</div>}
+                  {r.message && <div>{r.message}</div>}
+                </li>
+              );
+            })}
+          </ul>
           {rows.length > shown && (
             <button
               type="button"

@@ -265,7 +265,9 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
                 <div className="row" style={{ marginTop: '0.3rem', gap: '0.5rem' }}>
                   <details style={{ flex: '1 1 12rem', minWidth: 0 }}>
                     <summary className="small">Payload</summary>
-                    <pre>{JSON.stringify(d.payload, null, 2)}</pre>
+                    <pre tabIndex={0} aria-label={`Payload of ${d.event}`}>
+                      {JSON.stringify(d.payload, null, 2)}
+                    </pre>
                   </details>
                   {d.status !== 'PENDING' && (
                     <button
