@@ -124,7 +124,10 @@ function ReportView({ report, done }: { report: Report; done: boolean }) {
         <ul className="log" data-testid="oneroster-files">
           {report.files.map((f) => (
             <li key={f.file} data-file={f.file}>
-              <strong>{f.file}</strong> <span className="muted small">{f.rows} rows</span>
+              <strong>{f.file}</strong>{' '}
+              <span className="muted small">
+                {f.rows} row{f.rows === 1 ? '' : 's'}
+              </span>
               <div className="row" style={{ gap: '0.35rem', marginTop: '0.3rem' }}>
                 {(['created', 'updated', 'unchanged', 'removed', 'skipped', 'refused'] as const)
                   .filter((k) => f[k] > 0)
