@@ -153,6 +153,15 @@ describe('integrations in the dashboard', { timeout: 10 * 60_000 }, () => {
   test('a OneRoster dry run previews every file and row and writes nothing', async () => {
     page = await open(context, `${stack.baseUrl}/integrations/`);
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
+    // A file that is neither CSV nor zip: the server's BAD_USER_INPUT, in words, naming the file.
+    await page
+      .getByTestId('oneroster-files-input')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    assert.match(
+      await page.getByTestId('oneroster-error').innerText(),
+      /not valid.*notes\.txt: upload \.csv files or one \.zip/,
+    );
     await page
       .getByTestId('oneroster-files-input')
       .setInputFiles(CSV_FILES.map((f) => path.join(SET_DIR, f)));

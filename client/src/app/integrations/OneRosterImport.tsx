@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useClient, useMutation, useQuery, useSubscription } from 'urql';
 import { ErrorNote } from '@/components/States';
 import type {
@@ -375,10 +375,11 @@ export function OneRosterImport() {
     }
   };
 
-  const onFinished = (finished: ImportFields) => {
+  // Stable, so RunProgress's refresh timer is not restarted on every render.
+  const onFinished = useCallback((finished: ImportFields) => {
     setRecord(finished);
     setRefreshKey((k) => k + 1);
-  };
+  }, []);
 
   const preview = record?.preview;
   const refusedCount = preview?.refused.length ?? 0;
