@@ -340,10 +340,13 @@ describe('integrations in the dashboard', { timeout: 10 * 60_000 }, () => {
     const teacher = await open(context, courseUrl);
     await teacher.getByRole('button', { name: 'Start session' }).click();
     await teacher.waitForURL(/\/session\//);
-    const firstRow = teacher.locator('[data-testid=attendance-row]').first();
-    await firstRow.waitFor();
-    await firstRow.locator('button.status-button').click();
-    await teacher.locator('[data-testid=attendance-row][data-status=PRESENT]').first().waitFor();
+    await teacher.getByRole('heading', { name: 'Attendance' }).waitFor();
+    const name = await teacher.locator('[data-testid=attendance-row]').first().getAttribute('data-student');
+    const student = (status: string) =>
+      teacher.locator(`[data-testid=attendance-row][data-student="${name}"][data-status=${status}]`);
+    await student('NONE').waitFor();
+    await student('NONE').locator('button.status-button').click();
+    await student('PRESENT').waitFor();
     await teacher.close();
 
     const hook = page.locator(`[data-testid=webhook][data-url="${receiverUrl}"]`);

@@ -197,7 +197,7 @@ function TimetableEditor({
               data-testid="slot"
               aria-invalid={problem?.index === i || undefined}
             >
-              <div className="field">
+              <div className="field slot-day">
                 <label htmlFor={`slot-${d.key}-day`}>Day</label>
                 <select
                   id={`slot-${d.key}-day`}
@@ -211,7 +211,7 @@ function TimetableEditor({
                   ))}
                 </select>
               </div>
-              <div className="field">
+              <div className="field slot-start">
                 <label htmlFor={`slot-${d.key}-start`}>Starts</label>
                 <input
                   id={`slot-${d.key}-start`}
@@ -221,7 +221,7 @@ function TimetableEditor({
                   onChange={(e) => change(d.key, { start: e.target.value })}
                 />
               </div>
-              <div className="field">
+              <div className="field slot-end">
                 <label htmlFor={`slot-${d.key}-end`}>Ends</label>
                 <input
                   id={`slot-${d.key}-end`}
@@ -231,7 +231,7 @@ function TimetableEditor({
                   onChange={(e) => change(d.key, { end: e.target.value })}
                 />
               </div>
-              <div className="field">
+              <div className="field slot-late">
                 <label htmlFor={`slot-${d.key}-late`}>Late after (min)</label>
                 <input
                   id={`slot-${d.key}-late`}
