@@ -63,7 +63,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               </span>
               Rollcall
             </Link>
-            <nav className={styles.nav} aria-label="Main">
+            <nav className={isAdmin ? `${styles.nav} ${styles.navWide}` : styles.nav} aria-label="Main">
               <Link
                 href="/courses/"
                 aria-current={
@@ -80,6 +80,9 @@ export function AppShell({ children }: { children: ReactNode }) {
                 <>
                   <Link href="/monitoring/" aria-current={current('/monitoring')}>
                     Monitoring
+                  </Link>
+                  <Link href="/integrations/" aria-current={current('/integrations')}>
+                    Integrations
                   </Link>
                   <Link href="/admin/" aria-current={current('/admin')}>
                     Admin

@@ -45,3 +45,40 @@ export const ImportRosterMutation = graphql(`
     }
   }
 `);
+
+// The course's weekly timetable (issue #15): sessions open and close on their own at slot times.
+export const CourseScheduleQuery = graphql(`
+  query CourseSchedule($courseId: ID!) {
+    courseSchedule(courseId: $courseId) {
+      courseId
+      timezone
+      termStart
+      termEnd
+      slots {
+        id
+        weekday
+        start
+        end
+        lateAfterMinutes
+      }
+    }
+  }
+`);
+
+export const SetCourseScheduleMutation = graphql(`
+  mutation SetCourseSchedule($courseId: ID!, $timezone: String!, $slots: [ScheduleSlotInput!]!) {
+    setCourseSchedule(courseId: $courseId, timezone: $timezone, slots: $slots) {
+      courseId
+      timezone
+      termStart
+      termEnd
+      slots {
+        id
+        weekday
+        start
+        end
+        lateAfterMinutes
+      }
+    }
+  }
+`);

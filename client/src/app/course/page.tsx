@@ -9,9 +9,11 @@ import { Empty, ErrorNote, Loading } from '@/components/States';
 import { formatDateTime } from '@/lib/format';
 import { AddStudentMutation, CourseQuery, StartSessionMutation } from '@/lib/operations';
 import { useParam } from '@/lib/use-param';
+import { AttendanceExport } from './AttendanceExport';
 import { BulkEnrollment } from './BulkEnrollment';
 import { ClassListImport } from './ClassListImport';
 import { CourseClassQuery } from './operations';
+import { Timetable } from './Timetable';
 
 function AddStudent({ courseId, onAdded }: { courseId: string; onAdded: () => void }) {
   const [externalId, setExternalId] = useState('');
@@ -244,6 +246,10 @@ function CoursePage() {
             </div>
           )}
         </section>
+        <div className="grid-2 wide-left">
+          <Timetable courseId={course.id} />
+          <AttendanceExport courseId={course.id} courseCode={course.code} />
+        </div>
         <details className="card">
           <summary>Add one student by hand</summary>
           <AddStudent courseId={course.id} onAdded={reload} />
