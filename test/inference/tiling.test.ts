@@ -48,6 +48,7 @@ describe('tiled detection', () => {
   });
 
   describe('candidate regions', () => {
+    type Rgb = [number, number, number];
     // A 40x30-cell thumbnail of a flat beige wall, with patches drawn on it.
     const W = 40;
     const H = 30;
@@ -64,10 +65,14 @@ describe('tiled detection', () => {
       return rgb;
     };
     // Skin with a dark eye line: skin chroma and structure.
-    const face = (x0: number, y0: number) => (x: number, y: number) =>
-      x >= x0 && x < x0 + 5 && y >= y0 && y < y0 + 5
-        ? ((y === y0 + 2 ? [120, 80, 60] : [224, 172, 140]) as [number, number, number])
-        : undefined;
+    const face =
+      (x0: number, y0: number) =>
+      (x: number, y: number): Rgb | undefined =>
+        x >= x0 && x < x0 + 5 && y >= y0 && y < y0 + 5
+          ? y === y0 + 2
+            ? [120, 80, 60]
+            : [224, 172, 140]
+          : undefined;
 
     it('keeps skin-coloured cells with structure and nothing of a flat wall', () => {
       const flat = candidateCells(
@@ -100,10 +105,8 @@ describe('tiled detection', () => {
     });
 
     it('ignores structure that is not skin-coloured, unless the photo has no colour at all', () => {
-      const blue = (x: number, y: number) =>
-        x >= 10 && x < 15 && y >= 10 && y < 15
-          ? ((y === 12 ? [10, 20, 90] : [40, 60, 200]) as [number, number, number])
-          : undefined;
+      const blue = (x: number, y: number): Rgb | undefined =>
+        x >= 10 && x < 15 && y >= 10 && y < 15 ? (y === 12 ? [10, 20, 90] : [40, 60, 200]) : undefined;
       // On a green wall (no skin chroma anywhere).
       expect(candidateCells(thumbnail(blue, [90, 140, 90]), W, H).some(Boolean)).toBe(false);
       const grey = (x: number, y: number): [number, number, number] => {
