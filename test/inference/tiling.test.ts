@@ -200,7 +200,10 @@ describe('tiled detection', () => {
       });
       expect(photo.faces.length).toBeGreaterThanOrEqual(30);
       const whole = await engine.analyze(photo.image, { tiling: false });
+      const tensors = await engine.tensorCounts();
       const tiled = await engine.analyze(photo.image);
+      // The sheets and face crops of the scan are all released.
+      expect(await engine.tensorCounts()).toEqual(tensors);
       const before = detectionRecall(photo.faces, whole.faces);
       const after = detectionRecall(photo.faces, tiled.faces);
       process.stdout.write(
