@@ -179,8 +179,9 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   INFERENCE_MIN_DETECTION_SCORE: 'SSD MobileNet minimum confidence',
   INFERENCE_MIN_FACE_SIZE: 'faces smaller than this (px) are ignored',
   INFERENCE_TILE_MIN_DIMENSION:
-    'photos with a longer side from this many px are also scanned in overlapping tiles, for small faces (0 = off)',
-  INFERENCE_TILE_SIZE: 'tile side in px (a face of f px reaches the detector at f * 512 / tile px)',
+    'photos with a longer side from this many px are also scanned for small faces where skin-coloured structure is (0 = off)',
+  INFERENCE_TILE_SIZE:
+    'small-face scan: faces up to half this (px) count as small; tile side when the candidate regions would cost more than tiling the whole photo',
   RECOGNITION_MODELS:
     'embedding models, comma-separated: face-api, mobilefacenet (one failing to load is left out)',
   MAX_UPLOAD_BYTES: 'largest accepted upload',

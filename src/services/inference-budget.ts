@@ -23,7 +23,7 @@ export interface InferenceCost {
   units: number;
 }
 
-/** An estimate mirroring the pipeline's tiling (overlapping tiles, 25% overlap). */
+/** The pipeline's worst case, charged before decoding: its small-face scan never takes more detector passes than this grid (overlapping tiles, 25% overlap). */
 export function inferenceCost(width: number, height: number, config: InferenceCostConfig): InferenceCost {
   const pixels = width * height;
   const longest = Math.max(width, height);
