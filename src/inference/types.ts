@@ -9,8 +9,19 @@ export interface FaceBox {
   height: number;
 }
 
-export type QualityIssue =
-  'TOO_SMALL' | 'BLURRY' | 'POSE' | 'UNDEREXPOSED' | 'OVEREXPOSED' | 'LOW_DETECTION_SCORE';
+/**
+ * What can be wrong with a face. An enum-like object rather than a TS enum so plain string literals
+ * stay assignable; the schema registers it as the GraphQL enum `QualityIssue`.
+ */
+export const QualityIssue = {
+  TOO_SMALL: 'TOO_SMALL',
+  BLURRY: 'BLURRY',
+  POSE: 'POSE',
+  UNDEREXPOSED: 'UNDEREXPOSED',
+  OVEREXPOSED: 'OVEREXPOSED',
+  LOW_DETECTION_SCORE: 'LOW_DETECTION_SCORE',
+} as const;
+export type QualityIssue = (typeof QualityIssue)[keyof typeof QualityIssue];
 
 export interface FaceQuality {
   /** Shorter side of the face box, in original-image pixels. */

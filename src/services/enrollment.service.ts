@@ -35,7 +35,7 @@ export interface FaceAssessment {
   ok: boolean;
   code: ErrorCode | null;
   message: string;
-  issues: string[];
+  issues: QualityIssue[];
   quality: number | null;
   box: { x: number; y: number; width: number; height: number } | null;
 }
@@ -174,7 +174,7 @@ export class EnrollmentService {
       };
     } catch (error) {
       if (error instanceof DomainError && ASSESSABLE.has(error.code)) {
-        const issues = Array.isArray(error.details?.issues) ? (error.details.issues as string[]) : [];
+        const issues = Array.isArray(error.details?.issues) ? (error.details.issues as QualityIssue[]) : [];
         return { ok: false, code: error.code, message: error.message, issues, quality: null, box: null };
       }
       throw error;

@@ -2,11 +2,11 @@ import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import type { AttendanceRecord } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
-import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
+import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { AnalysisMode, PhotoStatus, SubmittedPhoto } from '../entities/submitted-photo.entity';
 import type { AnalyzeOptions, ImageAnalysis, InferenceEngine } from '../inference';
 import { InferenceError } from '../inference';
-import { matchFaces, type MatchPolicy } from '../inference/matcher';
+import { MatchDecision, matchFaces, type MatchPolicy } from '../inference/matcher';
 import { createLoaders } from '../loaders';
 import type { Logger } from '../observability/logger';
 import type { PhotoObserver } from '../observability/metrics';
@@ -234,7 +234,7 @@ export class PhotoAnalysisJob {
         }
         const rows = matches.map((match) => {
           const face = analysis.faces[match.faceIndex]!;
-          const decision = match.decision as MatchDecision;
+          const decision = match.decision;
           return m.create(PhotoFace, {
             photoId: photo.id,
             sessionId: photo.sessionId,

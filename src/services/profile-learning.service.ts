@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
-import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
+import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
+import { MatchDecision } from '../inference/matcher';
 import type { Logger } from '../observability/logger';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import { faceSourceCrop } from '../storage/face-crop';

@@ -64,6 +64,25 @@ export type CreateUserInput = {
   role: Role;
 };
 
+/** The domain codes a failure carries in extensions.code (see the README error table). */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'CONSENT_REQUIRED'
+  | 'FORBIDDEN'
+  | 'IMAGE_TOO_LARGE'
+  | 'INFERENCE_BUDGET_EXCEEDED'
+  | 'INFERENCE_UNAVAILABLE'
+  | 'INVALID_IMAGE'
+  | 'LOW_QUALITY_FACE'
+  | 'MULTIPLE_FACES'
+  | 'NOT_FOUND'
+  | 'NO_FACE_DETECTED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'SESSION_CLOSED'
+  | 'UNAUTHENTICATED';
+
 /** ENROLLMENT: uploaded by a teacher; CONFIRMED: a class-photo face a teacher confirmed; LEARNED: an automatically accepted face, very confident, that added a new look to the profile. */
 export type FaceSampleSource =
   | 'CONFIRMED'
@@ -96,6 +115,15 @@ export type PhotoStatus =
   | 'FAILED'
   | 'PROCESSING'
   | 'QUEUED';
+
+/** What is wrong with a face: TOO_SMALL, BLURRY, POSE (turned away), UNDEREXPOSED (too dark), OVEREXPOSED (too bright), LOW_DETECTION_SCORE. */
+export type QualityIssue =
+  | 'BLURRY'
+  | 'LOW_DETECTION_SCORE'
+  | 'OVEREXPOSED'
+  | 'POSE'
+  | 'TOO_SMALL'
+  | 'UNDEREXPOSED';
 
 export type ReviewStatus =
   | 'CONFIRMED'
@@ -292,7 +320,7 @@ export type AssessFaceMutationVariables = Exact<{
 }>;
 
 
-export type AssessFaceMutation = { assessFace: { ok: boolean, code: string | null, message: string, issues: Array<string>, quality: number | null, box: { x: number, y: number, width: number, height: number } | null } };
+export type AssessFaceMutation = { assessFace: { ok: boolean, code: ErrorCode | null, message: string, issues: Array<QualityIssue>, quality: number | null, box: { x: number, y: number, width: number, height: number } | null } };
 
 export type DeleteFaceMutationVariables = Exact<{
   id: string | number;

@@ -9,7 +9,7 @@ import { FaceCrop } from '@/components/FaceCrop';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import { WebcamCapture } from '@/components/WebcamCapture';
-import type { AssessFaceMutation as AssessFaceData } from '@/gql/graphql';
+import type { AssessFaceMutation as AssessFaceData, QualityIssue } from '@/gql/graphql';
 import { mediaUrl } from '@/lib/config';
 import { ApiError, describeCode, describeError } from '@/lib/errors';
 import { downloadJson } from '@/lib/download';
@@ -47,15 +47,16 @@ interface Pending {
 
 let pendingSeq = 0;
 
-const ISSUES: Record<string, string> = {
+const ISSUES: Record<QualityIssue, string> = {
   TOO_SMALL: 'face too small',
   BLURRY: 'blurred',
   POSE: 'face turned away',
-  DARK: 'too dark',
-  BRIGHT: 'too bright',
+  UNDEREXPOSED: 'too dark',
+  OVEREXPOSED: 'too bright',
+  LOW_DETECTION_SCORE: 'face hard to make out',
 };
 
-const issueWords = (issue: string): string => ISSUES[issue] ?? issue.toLowerCase().replace(/_/g, ' ');
+const issueWords = (issue: QualityIssue): string => ISSUES[issue];
 
 function isAcceptable(p: Pending): boolean {
   return p.verdict.state === 'unchecked' || (p.verdict.state === 'assessed' && p.verdict.result.ok);
