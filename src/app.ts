@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createAlertService } from './alerts';
 import { LocalLeadership, RedisLeadership } from './alerts/leader';
-import { CourseAction } from './auth/access';
 import { createRateLimiters } from './auth/rate-limit';
 import { TokenSigner } from './auth/tokens';
 import { callerKey, type Viewer } from './auth/viewer';
@@ -26,9 +25,11 @@ import { InProcessJobQueue } from './integrations/job-queue';
 import { tapEvents } from './integrations/tap-events';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
+import { instrumentCache, instrumentEngine } from './observability/instrument';
 import { createLogger, type Logger } from './observability/logger';
-import { instrumentCache, instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
-import { createPubSub, Topic, type MetricsSnapshot } from './pubsub';
+import { Metrics } from './observability/metrics';
+import { startMetricsPublisher } from './observability/metrics-publisher';
+import { createPubSub, type MetricsSnapshot, type Topic } from './pubsub';
 import { closeRedis, connectRedis, createRedisClient, type RedisRole } from './redis/client';
 import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AttendanceRepository } from './repositories/attendance.repository';
@@ -265,7 +266,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     (institutionId, keyId) => metrics.integrationKeyFailed(institutionId, keyId),
   );
   const auth = new AuthService(ds, signer, apiKeys, limiters.login, env.REFRESH_TOKEN_TTL_DAYS, logger);
-  const media = new MediaService(ds, storage, audit, cache);
+  const media = new MediaService(ds, storage, audit, cache, signer);
   const retention = new RetentionService(ds, storage, audit, env.RETENTION_DAYS, logger);
   const roster = new RosterService(ds, cache, env.ROSTER_CACHE_TTL_SECONDS, models);
   const students = new StudentService(ds, courses, roster, storage, audit, logger);
@@ -436,14 +437,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     viewer,
     clientAddress,
     loaders: createLoaders(ds, embeddings, { cache: !live }),
-    subscribeToSession: async (topic, sessionId) => {
-      const session = await sessions.get(
-        viewer,
-        sessionId,
-        topic === Topic.PhotoProcessed ? CourseAction.FOLLOW_PHOTOS : CourseAction.READ,
-      );
-      return pubsub.subscribe(topic, session.id);
-    },
+    subscribeToSession: (topic, sessionId) => sessions.follow(viewer, topic, sessionId),
     admitInference: async (photos) => {
       await inferenceBudget.admit(callerKey(viewer, clientAddress), photos);
     },
@@ -456,17 +450,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       authenticate: (authorization, apiKey) => auth.authenticate(authorization, apiKey),
       rateLimit: (key) => limiters.request(key),
       context,
-      media: (kind, id, query) => {
-        const { exp, sig } = query;
-        if (
-          typeof exp !== 'string' ||
-          typeof sig !== 'string' ||
-          !signer.verifyMediaPath(kind, id, exp, sig)
-        ) {
-          return Promise.resolve(null);
-        }
-        return media.read(kind, id);
-      },
+      media: (kind, id, query) => media.readSigned(kind, id, query),
       health: createReadiness({
         dataSource: ds,
         redis: redisProbe,
