@@ -116,6 +116,9 @@ export interface InferenceEngine {
   close(): Promise<void>;
 }
 
+/** `auto` tries tfjs-node-gpu, tfjs-node, WASM and cpu in order; the others force one. */
+export type BackendPreference = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+
 export interface InferenceConfig {
   /** Number of worker threads. */
   workers: number;
@@ -133,4 +136,8 @@ export interface InferenceConfig {
   tileSize?: number;
   /** Embedding models to load (ids from models.ts); default: every known model. */
   models?: string[];
+  /** TensorFlow.js backend (INFERENCE_BACKEND); default auto. */
+  backend?: BackendPreference;
+  /** pino level of the inference logger, main thread and workers (LOG_LEVEL); default info. */
+  logLevel?: string;
 }
