@@ -115,6 +115,8 @@ export interface App extends RunningServer {
   cache: Cache;
   /** Issue #15: the timetable, whose tick tests drive with their own clock. */
   timetable: TimetableService;
+  /** Live GraphQL subscriptions on this instance (tests wait for theirs before causing events). */
+  liveSubscriptions(): number;
 }
 
 /** The development login of the embedded default; never enabled in production. */
@@ -515,6 +517,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     dataSource: ds,
     cache,
     timetable,
+    liveSubscriptions: () => metrics.subscriptions,
     close: async () => {
       retention.stop();
       metricsPublisher.close();
