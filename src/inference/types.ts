@@ -9,6 +9,9 @@ export interface FaceBox {
   height: number;
 }
 
+/** Model id -> that model's embedding of one face. */
+export type Embeddings = Record<string, number[]>;
+
 /**
  * What can be wrong with a face. An enum-like object rather than a TS enum so plain string literals
  * stay assignable; the schema registers it as the GraphQL enum `QualityIssue`.
@@ -47,7 +50,7 @@ export interface DetectedFace {
    * One L2-normalised embedding per embedding model that ran, keyed by model id (see models.ts):
    * 128-d for face-api's descriptor, 512-d for MobileFaceNet. Embeddings of different models never mix.
    */
-  embeddings: Record<string, number[]>;
+  embeddings: Embeddings;
   /** Small JPEG of the face (for review screens and profile thumbnails); no EXIF. */
   thumbnail: Uint8Array;
 }

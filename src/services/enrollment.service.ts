@@ -4,7 +4,7 @@ import { assertMayViewFaces, CourseAction, requireAuthenticated, requireStaff } 
 import type { Viewer } from '../auth/viewer';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import type { Student } from '../entities/student.entity';
-import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
+import type { DetectedFace, Embeddings, InferenceEngine, QualityIssue } from '../inference';
 import { InferenceError } from '../inference';
 import type { Logger } from '../observability/logger';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
@@ -12,7 +12,6 @@ import { faceSourceCrop } from '../storage/face-crop';
 import type { FileStorage } from '../storage/file-storage';
 import { AuditAction, type AuditService } from './audit.service';
 import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound, throughParent } from './domain-error';
-import { faceEmbeddings, type Embeddings } from './inference-contract';
 import type { RosterService } from './roster.service';
 import type { StudentService } from './student.service';
 
@@ -253,7 +252,7 @@ export class EnrollmentService {
         },
       );
     }
-    return { face: largest, embeddings: faceEmbeddings(largest) };
+    return { face: largest, embeddings: largest.embeddings };
   }
 }
 

@@ -49,7 +49,7 @@ export interface PhotoAnalysisJobDeps {
   attendance: AttendanceRepository;
   storage: FileStorage;
   pubsub: AppPubSub;
-  policy: () => MatchPolicy;
+  policy: MatchPolicy;
   /** The mode for the next photo; FULL when absent. */
   plan?: () => AnalysisPlan;
   observer?: PhotoObserver & { photoMode?(mode: AnalysisMode): void };
@@ -217,7 +217,7 @@ export class PhotoAnalysisJob {
     const matches = matchFaces(
       analysis.faces.map((f) => ({ embeddings: f.embeddings, quality: f.quality.score })),
       roster,
-      this.deps.policy(),
+      this.deps.policy,
     );
     const thumbnails = await this.thumbnails(analysis, bytes);
     const keys = await Promise.all(thumbnails.map((t) => this.deps.storage.put('faces', t)));

@@ -3,12 +3,12 @@ import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/atte
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
+import type { Embeddings } from '../inference';
 import { MatchDecision } from '../inference/matcher';
 import type { Logger } from '../observability/logger';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import { faceSourceCrop } from '../storage/face-crop';
 import type { FileStorage } from '../storage/file-storage';
-import type { Embeddings } from './inference-contract';
 import type { RosterService } from './roster.service';
 
 /**
