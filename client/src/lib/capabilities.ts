@@ -2,7 +2,7 @@ import { print } from 'graphql';
 import { type CapabilitiesQuery as CapabilitiesData } from '@/gql/graphql';
 import { graphqlHttpUrl } from './config';
 import { authFetch } from './http';
-import { CapabilitiesQuery } from './operations';
+import { CapabilitiesQuery } from './capabilities-operations';
 import { createStore } from './store';
 
 // Which optional parts of the API this server has (sign-in, signed image URLs, face quality checks).

@@ -7,11 +7,10 @@ import { useMutation, useQuery } from 'urql';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import { formatDateTime } from '@/lib/format';
-import { AddStudentMutation, CourseQuery, StartSessionMutation } from '@/lib/operations';
+import { AddStudentMutation, CourseClassQuery, CourseQuery, StartSessionMutation } from './operations';
 import { useParam } from '@/lib/use-param';
 import { BulkEnrollment } from './BulkEnrollment';
 import { ClassListImport } from './ClassListImport';
-import { CourseClassQuery } from './operations';
 
 function AddStudent({ courseId, onAdded }: { courseId: string; onAdded: () => void }) {
   const [externalId, setExternalId] = useState('');

@@ -8,7 +8,7 @@ import { ErrorNote, Loading } from '@/components/States';
 import { saveSession, sessionStore } from '@/lib/auth';
 import { capabilitiesStore } from '@/lib/capabilities';
 import { codeOf } from '@/lib/errors';
-import { LoginMutation } from '@/lib/operations';
+import { LoginMutation } from '@/lib/auth-operations';
 import { useStore } from '@/lib/store';
 import styles from './login.module.css';
 

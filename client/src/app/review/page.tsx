@@ -13,10 +13,15 @@ import { mediaUrl } from '@/lib/config';
 import { describeError } from '@/lib/errors';
 import { confidenceWords, formatDateTime, formatPercent, STATUS_LABEL } from '@/lib/format';
 import { localPhotoUrl } from '@/lib/local-photos';
-import { ConfirmFaceMutation, DismissFaceMutation } from '@/lib/operations';
+import {
+  ConfirmFaceMutation,
+  DismissFaceMutation,
+  DismissUnknownFacesMutation,
+  ReviewDecisionImagesQuery,
+  ReviewDecisionsQuery,
+} from './operations';
 import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
-import { DismissUnknownFacesMutation, ReviewDecisionImagesQuery, ReviewDecisionsQuery } from './operations';
 
 type Session = ReviewData['session'];
 type Item = Session['reviewQueue']['items'][number];

@@ -25,15 +25,16 @@ import {
   AttendanceMarkedSubscription,
   CloseSessionMutation,
   MarkAttendanceMutation,
+  MarkNotSeenAbsentMutation,
   PhotoProcessedSubscription,
   SessionPhotoImagesQuery,
   SessionQuery,
+  SessionSafetyQuery,
   SubmitPhotoMutation,
-} from '@/lib/operations';
+} from './operations';
 import { uploadMutation } from '@/lib/upload';
 import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
-import { MarkNotSeenAbsentMutation, SessionSafetyQuery } from './operations';
 
 interface Upload {
   key: string;

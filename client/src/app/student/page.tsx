@@ -25,7 +25,7 @@ import {
   StudentFaceImagesQuery,
   StudentQuery,
   WithdrawConsentMutation,
-} from '@/lib/operations';
+} from './operations';
 import { uploadMutation } from '@/lib/upload';
 import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
