@@ -65,7 +65,6 @@ type Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
     "\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n": typeof types.MeDocument,
-    "\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n": typeof types.CapabilitiesDocument,
     "\n  fragment BoxFields on Box {\n    x\n    y\n    width\n    height\n  }\n": typeof types.BoxFieldsFragmentDoc,
     "\n  fragment FaceSampleFields on FaceSample {\n    id\n    createdAt\n    quality\n    detectionScore\n    source\n    box {\n      ...BoxFields\n    }\n  }\n": typeof types.FaceSampleFieldsFragmentDoc,
     "\n  fragment RecordFields on AttendanceRecord {\n    id\n    sessionId\n    studentId\n    status\n    source\n    confidence\n    note\n    firstSeenAt\n    updatedAt\n    photoId\n    faceId\n  }\n": typeof types.RecordFieldsFragmentDoc,
@@ -123,7 +122,6 @@ const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
     "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...AuthPayloadFields\n    }\n  }\n": types.RefreshSessionDocument,
     "\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n": types.MeDocument,
-    "\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n": types.CapabilitiesDocument,
     "\n  fragment BoxFields on Box {\n    x\n    y\n    width\n    height\n  }\n": types.BoxFieldsFragmentDoc,
     "\n  fragment FaceSampleFields on FaceSample {\n    id\n    createdAt\n    quality\n    detectionScore\n    source\n    box {\n      ...BoxFields\n    }\n  }\n": types.FaceSampleFieldsFragmentDoc,
     "\n  fragment RecordFields on AttendanceRecord {\n    id\n    sessionId\n    studentId\n    status\n    source\n    confidence\n    note\n    firstSeenAt\n    updatedAt\n    photoId\n    faceId\n  }\n": types.RecordFieldsFragmentDoc,
@@ -348,10 +346,6 @@ export function graphql(source: "\n  mutation RefreshSession($refreshToken: Stri
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      email\n      name\n      role\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query Capabilities {\n    queryType: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutationType: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n    photoType: __type(name: \"PhotoAnalysis\") {\n      fields {\n        name\n      }\n    }\n    sampleType: __type(name: \"FaceSample\") {\n      fields {\n        name\n      }\n    }\n    faceType: __type(name: \"PhotoFace\") {\n      fields {\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

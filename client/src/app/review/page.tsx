@@ -20,7 +20,6 @@ import {
   ReviewDecisionImagesQuery,
   ReviewDecisionsQuery,
 } from './operations';
-import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
 
 type Session = ReviewData['session'];
@@ -218,26 +217,22 @@ function ReviewCard({
 
 function ReviewPage() {
   const sessionId = useParam('session');
-  const caps = useCapabilities();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ReviewDecisionsQuery,
     variables: { sessionId },
     pause: !sessionId,
   });
-  const wantImages = caps.faceImages || caps.photoImages || caps.sampleImages;
   const [imageData, refetchImages] = useQuery({
     query: ReviewDecisionImagesQuery,
     variables: { sessionId },
-    pause: !sessionId || !wantImages,
+    pause: !sessionId,
   });
   const [message, setMessage] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [dismissedAll, dismissUnknown] = useMutation(DismissUnknownFacesMutation);
   const reload = () => {
     refetch({ requestPolicy: 'network-only' });
-    if (wantImages) {
-      refetchImages({ requestPolicy: 'network-only' });
-    }
+    refetchImages({ requestPolicy: 'network-only' });
   };
 
   const images = useMemo<Images>(() => {

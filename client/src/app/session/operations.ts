@@ -76,6 +76,8 @@ export const SessionQuery = graphql(`
     }
   }
 `);
+// Signed image links expire (MEDIA_URL_TTL_SECONDS): fetched by their own small query, so they are
+// renewed without refetching the screen.
 export const SessionPhotoImagesQuery = graphql(`
   query SessionPhotoImages($id: ID!) {
     session(id: $id) {

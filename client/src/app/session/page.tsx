@@ -33,7 +33,6 @@ import {
   SubmitPhotoMutation,
 } from './operations';
 import { uploadMutation } from '@/lib/upload';
-import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
 
 interface Upload {
@@ -142,7 +141,6 @@ function RollRow({
 
 function SessionPage() {
   const id = useParam('id');
-  const caps = useCapabilities();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: SessionQuery,
     variables: { id },
@@ -214,7 +212,7 @@ function SessionPage() {
   const [images, refetchImages] = useQuery({
     query: SessionPhotoImagesQuery,
     variables: { id },
-    pause: !id || !caps.photoImages || photos.length === 0,
+    pause: !id || photos.length === 0,
   });
   const imageById = useMemo(
     () => new Map((images.data?.session.photos.items ?? []).map((p) => [p.id, p.imageUrl ?? undefined])),
@@ -228,11 +226,9 @@ function SessionPage() {
       seenDone.current = donePhotos;
       refetch({ requestPolicy: 'network-only' });
       refetchSafety({ requestPolicy: 'network-only' });
-      if (caps.photoImages) {
-        refetchImages({ requestPolicy: 'network-only' });
-      }
+      refetchImages({ requestPolicy: 'network-only' });
     }
-  }, [donePhotos, refetch, refetchSafety, refetchImages, caps.photoImages]);
+  }, [donePhotos, refetch, refetchSafety, refetchImages]);
 
   const patch = (key: string, change: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));

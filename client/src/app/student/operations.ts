@@ -41,6 +41,8 @@ export const StudentQuery = graphql(`
     }
   }
 `);
+// Signed image links expire (MEDIA_URL_TTL_SECONDS): fetched by their own small query, so they are
+// renewed without refetching the screen.
 export const StudentFaceImagesQuery = graphql(`
   query StudentFaceImages($id: ID!) {
     student(id: $id) {
