@@ -11,6 +11,7 @@ import { createReadiness } from './observability/health';
 import { instrumentEngine } from './observability/instrument';
 import { createLogger } from './observability/logger';
 import { startMetricsPublisher } from './observability/metrics-publisher';
+import { closeOnSignals, runMain } from './process-lifecycle';
 import { createPubSub } from './pubsub';
 import { connectRedis } from './redis/client';
 import { AttendanceRepository } from './repositories/attendance.repository';
@@ -134,14 +135,10 @@ async function main(): Promise<void> {
     'rollcall worker ready',
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    log.info({ signal }, 'worker shutting down (finishing running jobs)');
-    (async () => {
+  closeOnSignals(
+    log,
+    { stopping: 'worker shutting down (finishing running jobs)', failed: 'worker shutdown failed' },
+    async () => {
       publisher.close();
       http.close();
       await pipeline.close();
@@ -150,19 +147,8 @@ async function main(): Promise<void> {
       await cache.close();
       await db.close();
       metrics.close();
-    })().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'worker shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+    },
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);

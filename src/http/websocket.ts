@@ -3,6 +3,7 @@ import { GraphQLError, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { callerKey, type Viewer } from '../auth/viewer';
+import { proxyIterator } from '../observability/tracked-iterator';
 import { formatError } from '../schema/errors';
 import { rateLimitedError } from './edge-errors';
 import type { GraphQLLimits } from './graphql-limits';
@@ -88,30 +89,16 @@ export function startWebSocketServer(
     return fresh;
   };
   /** Ends a result stream (without delivering the event) once the socket's credentials fail. */
-  const guardStream = <T>(source: AsyncIterable<T>, allowed: () => Promise<boolean>): AsyncIterable<T> => {
-    const inner = source[Symbol.asyncIterator]();
-    const iterator: AsyncIterableIterator<T> = {
-      next: async () => {
-        const result = await inner.next();
+  const guardStream = <T>(source: AsyncIterable<T>, allowed: () => Promise<boolean>): AsyncIterable<T> =>
+    proxyIterator(source, {
+      filter: async (result, inner) => {
         if (result.done || (await allowed())) {
           return result;
         }
         await inner.return?.();
         return { done: true, value: undefined };
       },
-      return: async (value?: unknown) => (await inner.return?.(value)) ?? { done: true, value: undefined },
-      throw: async (error?: unknown) => {
-        if (inner.throw) {
-          return inner.throw(error);
-        }
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
-  };
+    });
   return useServer<Record<string, unknown>, SocketState>(
     {
       schema,

@@ -1,38 +1,24 @@
 import type { Cache } from '../cache/cache';
 import { InferenceError, type InferenceEngine } from '../inference/types';
+import { withAnalyze } from '../inference/with-analyze';
 import type { Metrics } from './metrics';
 
 // Wrappers that give the services the same engine and cache, counted: what they do is unchanged.
 
 /** The engine seen by the services: same behaviour, with stage timings and failures counted. */
 export function instrumentEngine(engine: InferenceEngine, metrics: Metrics): InferenceEngine {
-  return {
-    get backend() {
-      return engine.backend;
-    },
-    get model() {
-      return engine.model;
-    },
-    get models() {
-      return engine.models;
-    },
-    ready: () => engine.ready(),
-    async analyze(image, options) {
-      try {
-        const analysis = await engine.analyze(image, options);
-        metrics.inferenceTimings(analysis.timings, analysis.backend);
-        return analysis;
-      } catch (error) {
-        if (error instanceof InferenceError && error.code === 'INFERENCE_UNAVAILABLE') {
-          metrics.workerFailed();
-        }
-        throw error;
+  return withAnalyze(engine, async (image, options) => {
+    try {
+      const analysis = await engine.analyze(image, options);
+      metrics.inferenceTimings(analysis.timings, analysis.backend);
+      return analysis;
+    } catch (error) {
+      if (error instanceof InferenceError && error.code === 'INFERENCE_UNAVAILABLE') {
+        metrics.workerFailed();
       }
-    },
-    stats: () => engine.stats(),
-    tensorCounts: () => engine.tensorCounts(),
-    close: () => engine.close(),
-  };
+      throw error;
+    }
+  });
 }
 
 /** The cache seen by the services, with hits and misses counted by key prefix. */

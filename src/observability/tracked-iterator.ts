@@ -1,21 +1,30 @@
+/** What a proxy adds to an async iterator: a look at each result, and a call when it ends. */
+export interface IteratorHooks<T> {
+  /** Sees each result before the consumer; may end the stream instead (returning `done`). */
+  filter?: (result: IteratorResult<T>, inner: AsyncIterator<T>) => Promise<IteratorResult<T>>;
+  /** Runs exactly once when the stream ends: done, failed, or returned by the consumer. */
+  onEnd?: () => void;
+}
+
 /**
- * Wraps an async iterable so `onEnd` runs exactly once when it ends: done, failed, or returned by
- * the consumer. A plain iterator, not an async generator: graphql-ws calls return() while next() is
- * pending (client leaves), and a generator would queue that return behind the pending next.
+ * An async iterable over `source` with `hooks`. A plain iterator, not an async generator: graphql-ws
+ * calls return() while next() is pending (client leaves), and a generator would queue that return
+ * behind the pending next.
  */
-export function trackIterator<T>(source: AsyncIterable<T>, onEnd: () => void): AsyncIterable<T> {
+export function proxyIterator<T>(source: AsyncIterable<T>, hooks: IteratorHooks<T>): AsyncIterable<T> {
   const inner = source[Symbol.asyncIterator]();
   let open = true;
   const end = () => {
     if (open) {
       open = false;
-      onEnd();
+      hooks.onEnd?.();
     }
   };
   const iterator: AsyncIterableIterator<T> = {
     next: async () => {
       try {
-        const result = await inner.next();
+        const raw = await inner.next();
+        const result = hooks.filter ? await hooks.filter(raw, inner) : raw;
         if (result.done) {
           end();
         }
@@ -41,4 +50,9 @@ export function trackIterator<T>(source: AsyncIterable<T>, onEnd: () => void): A
     },
   };
   return iterator;
+}
+
+/** `source`, with `onEnd` run exactly once when it ends (the live-subscription gauge). */
+export function trackIterator<T>(source: AsyncIterable<T>, onEnd: () => void): AsyncIterable<T> {
+  return proxyIterator(source, { onEnd });
 }

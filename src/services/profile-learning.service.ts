@@ -4,7 +4,7 @@ import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
 import type { Embeddings } from '../inference';
-import { MatchDecision } from '../inference/matcher';
+import { cosine, MatchDecision } from '../inference/matcher';
 import type { Logger } from '../observability/logger';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import { faceSourceCrop } from '../storage/face-crop';
@@ -268,18 +268,6 @@ export class ProfileLearningService {
     }
   }
 }
-
-const cosine = (a: number[], b: number[]) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / (Math.sqrt(na * nb) || 1);
-};
 
 /**
  * True when, under every model both sides have, the profile already holds a face at least
