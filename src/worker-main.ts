@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { createCache } from './cache/cache';
 import { env as loadEnv, storageDriver } from './config/env';
 import { inferenceConfig } from './config/inference-config';
+import { probeRoutes } from './http/probe-routes';
 import { createInferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
 import { instanceMetrics, openAppDatabase, openStorage, redisClients } from './infrastructure';
@@ -101,26 +103,11 @@ async function main(): Promise<void> {
     crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
   });
 
-  const http = createServer((req, res) => {
-    const send = (status: number, type: string, body: string) => {
-      res.writeHead(status, { 'content-type': type }).end(body);
-    };
-    if (req.url === '/healthz') {
-      send(200, 'application/json', JSON.stringify({ ok: true }));
-    } else if (req.url === '/readyz') {
-      readiness().then(
-        (r) => send(r.ok ? 200 : 503, 'application/json', JSON.stringify(r)),
-        () => send(503, 'application/json', JSON.stringify({ ok: false })),
-      );
-    } else if (req.url === '/metrics') {
-      metrics.scrape(req.headers.authorization).then(
-        (m) => send(m.status, m.contentType, m.body),
-        () => send(500, 'text/plain', 'metrics failed'),
-      );
-    } else {
-      send(404, 'text/plain', 'not found');
-    }
-  });
+  // /healthz, /readyz and /metrics, served as the API serves them.
+  const probes = express();
+  probes.disable('x-powered-by');
+  probeRoutes(probes, { health: readiness, observability: metrics });
+  const http = createServer(probes);
   await new Promise<void>((resolve) => http.listen(env.PORT, env.HOST, resolve));
   const { port } = http.address() as AddressInfo;
   log.info(
