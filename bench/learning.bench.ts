@@ -7,7 +7,6 @@ import { parseEnv } from '../src/config/env';
 import { FaceSample, FaceSampleSource } from '../src/entities/face-sample.entity';
 import { createLogger } from '../src/observability/logger';
 import { FaceEmbeddingRepository } from '../src/repositories/face-embedding.repository';
-import { engineModels } from '../src/services/inference-contract';
 import { ProfileLearningService } from '../src/services/profile-learning.service';
 import { RosterService } from '../src/services/roster.service';
 import { FileStorage } from '../src/storage/file-storage';
@@ -80,7 +79,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '100000',
     }),
   );
-  const models = () => engineModels(app.engine);
+  const models = () => app.engine.models;
   const repo = new FaceEmbeddingRepository(app.dataSource, models);
   const roster = new RosterService(app.dataSource, app.cache, 300, models);
   const learning = new ProfileLearningService(

@@ -9,9 +9,9 @@ import { parse } from 'csv-parse/sync';
 import { MemoryCache } from '../src/cache/cache';
 import { openDatabase } from '../src/db/data-source';
 import { Institution } from '../src/entities/institution.entity';
-import { InProcessJobQueue } from '../src/integrations/job-queue';
 import { createLogger } from '../src/observability/logger';
 import { createMemoryPubSub } from '../src/pubsub/memory.pubsub';
+import { createMemoryJobQueue } from '../src/queue';
 import { OneRosterImportService } from '../src/services/oneroster-import.service';
 import { RosterService } from '../src/services/roster.service';
 
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     pgliteDataDir: 'memory://',
     runMigrations: true,
   });
-  const jobs = new InProcessJobQueue(logger);
+  const jobs = createMemoryJobQueue();
   try {
     await generate(dir);
     const ds = db.dataSource;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { composeClassPhoto, detectionRecall } from '../scripts/class-photo';
-import { PIPELINE_CONFIG } from '../scripts/face-set';
+import { BACKEND, PIPELINE_CONFIG } from '../scripts/face-set';
 import { writeSection } from '../scripts/readme-section';
 import { createInferenceEngine } from '../src/inference';
 
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const engine = createInferenceEngine({
     workers: 1,
     ...PIPELINE_CONFIG,
+    backend: BACKEND,
     tileMinDimension: 2400,
     tileSize: 800,
   });

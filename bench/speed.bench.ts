@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { backend, PIPELINE_CONFIG } from '../scripts/face-set';
+import { BACKEND, backend, PIPELINE_CONFIG } from '../scripts/face-set';
 import { writeSection } from '../scripts/readme-section';
 import { startApp } from '../src/app';
 import { parseEnv } from '../src/config/env';
@@ -81,7 +81,7 @@ async function bare(images: Buffer[]): Promise<{ single: Result; ensemble: Resul
 
 async function pool(images: Buffer[], workers: number): Promise<{ result: Result; rssPerWorkerMiB: number }> {
   const rss0 = process.memoryUsage().rss;
-  const engine = createInferenceEngine({ workers, ...PIPELINE_CONFIG });
+  const engine = createInferenceEngine({ workers, ...PIPELINE_CONFIG, backend: BACKEND });
   await engine.ready();
   const rssPerWorkerMiB = (process.memoryUsage().rss - rss0) / workers / 2 ** 20;
   await engine.analyze(images[0]!);

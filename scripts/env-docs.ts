@@ -18,9 +18,6 @@ export function envTable(): string {
     const secret = SENSITIVE_VARIABLES.has(name) ? ' (secret: never logged)' : '';
     return `| \`${name}\` | ${value} | ${ENV_DESCRIPTIONS[name].replace(/\|/g, '\\|')}${secret} |`;
   });
-  rows.push(
-    '| `INFERENCE_BACKEND` | `auto` | `auto` tries tfjs-node-gpu, tfjs-node, WASM, cpu in order; or force `gpu`, `node`, `wasm`, `cpu` |',
-  );
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseEnv } from '../src/config/env';
 import { loadBackend } from '../src/inference/backend';
 import { parseModelList } from '../src/inference/models';
 import { analyzeImage, loadNets, type LoadedModels, type PipelineConfig } from '../src/inference/pipeline';
@@ -10,6 +11,9 @@ import type { AnalyzeOptions, DetectedFace, ImageAnalysis } from '../src/inferen
 // Shared by the calibration script, the accuracy harness and the inference tests: runs the server's
 // own inference pipeline over a face set laid out like ../shared/faces (people/<name>/*.jpg,
 // groups/*.jpg).
+
+/** The benches' backend: INFERENCE_BACKEND as the app reads it (src/config/env.ts). */
+export const BACKEND = parseEnv({ INFERENCE_BACKEND: process.env.INFERENCE_BACKEND }).INFERENCE_BACKEND;
 
 export const PIPELINE_CONFIG: PipelineConfig = {
   maxPixels: 50_000_000,
@@ -28,7 +32,7 @@ let backendPromise: Promise<LoadedModels> | undefined;
 /** One backend with face-api's nets and the embedding models of RECOGNITION_MODELS (default all). */
 export function backend(): Promise<LoadedModels> {
   backendPromise ??= (async () => {
-    const b = await loadBackend((process.env.INFERENCE_BACKEND as 'wasm' | undefined) ?? 'auto');
+    const b = await loadBackend(BACKEND);
     const models = process.env.RECOGNITION_MODELS
       ? parseModelList(process.env.RECOGNITION_MODELS)
       : undefined;

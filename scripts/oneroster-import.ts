@@ -6,10 +6,10 @@ import { parseEnv } from '../src/config/env';
 import { openDatabase } from '../src/db/data-source';
 import { Institution } from '../src/entities/institution.entity';
 import { parseModelList } from '../src/inference/models';
-import { InProcessJobQueue } from '../src/integrations/job-queue';
 import { createLogger } from '../src/observability/logger';
 import { OneRosterFormatError } from '../src/oneroster';
 import { createMemoryPubSub } from '../src/pubsub/memory.pubsub';
+import { createMemoryJobQueue } from '../src/queue';
 import { closeRedis, connectRedis, createRedisClient } from '../src/redis/client';
 import { OneRosterImportService } from '../src/services/oneroster-import.service';
 import { RosterService } from '../src/services/roster.service';
@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     await connectRedis(redis, 2_000);
   }
   const cache = createCache(redis, undefined, logger);
-  const jobs = new InProcessJobQueue(logger);
+  const jobs = createMemoryJobQueue();
   try {
     const institution = await db.dataSource
       .getRepository(Institution)

@@ -4,14 +4,12 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createAlertService } from './alerts';
 import { LocalLeadership, RedisLeadership } from './alerts/leader';
-import { CourseAction } from './auth/access';
 import { createRateLimiters } from './auth/rate-limit';
 import { TokenSigner } from './auth/tokens';
 import { callerKey, type Viewer } from './auth/viewer';
 import { createCache, type Cache } from './cache/cache';
-import { devLoginEnabled, introspectionEnabled, storageDriver, type Env } from './config/env';
+import { devLoginEnabled, introspectionEnabled, type Env } from './config/env';
 import { inferenceConfig } from './config/inference-config';
-import { openDatabase } from './db/data-source';
 import {
   createInferenceEngine,
   InferenceError,
@@ -21,15 +19,17 @@ import {
   type InferenceEngine,
 } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
+import { instanceMetrics, openAppDatabase, openStorage, redisClients } from './infrastructure';
 import { mountExportRoutes } from './integrations/export-route';
-import { InProcessJobQueue } from './integrations/job-queue';
 import { tapEvents } from './integrations/tap-events';
 import { createLoaders } from './loaders';
 import { createReadiness } from './observability/health';
+import { instrumentCache, instrumentEngine } from './observability/instrument';
 import { createLogger, type Logger } from './observability/logger';
-import { instrumentCache, instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
-import { createPubSub, Topic, type MetricsSnapshot } from './pubsub';
-import { closeRedis, connectRedis, createRedisClient, type RedisRole } from './redis/client';
+import { startMetricsPublisher } from './observability/metrics-publisher';
+import { createPubSub, type Topic } from './pubsub';
+import { createMemoryJobQueue } from './queue';
+import { closeRedis, connectRedis } from './redis/client';
 import { AnalyticsRepository } from './repositories/analytics.repository';
 import { AttendanceRepository } from './repositories/attendance.repository';
 import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
@@ -75,10 +75,9 @@ import { ExportService } from './services/export.service';
 import { FaceIdentityService } from './services/face-identity.service';
 import { ForecastService } from './services/forecast.service';
 import { InferenceBudget } from './services/inference-budget';
-import { engineModels } from './services/inference-contract';
 import { MediaService } from './services/media.service';
 import { IMPORT_JOB, OneRosterImportService } from './services/oneroster-import.service';
-import { startPhotoPipeline } from './services/photo-pipeline';
+import { startPhotoPipeline, type PhotoPipeline } from './services/photo-pipeline';
 import { PhotoReviewService } from './services/photo-review.service';
 import { PhotoSubmissionService } from './services/photo-submission.service';
 import { PhotoService } from './services/photo.service';
@@ -91,8 +90,6 @@ import { SessionUndoService } from './services/session-undo.service';
 import { StudentService } from './services/student.service';
 import { TimetableService } from './services/timetable.service';
 import { DELIVER_JOB, WebhookService } from './services/webhook.service';
-import { DatabaseStorage } from './storage/database-storage';
-import { FileStorage } from './storage/file-storage';
 import { lazyEngine } from './worker/lazy-engine';
 
 export interface AppOptions {
@@ -114,6 +111,8 @@ export interface App extends RunningServer {
   cache: Cache;
   /** Issue #15: the timetable, whose tick tests drive with their own clock. */
   timetable: TimetableService;
+  /** Live GraphQL subscriptions on this instance (tests wait for theirs before causing events). */
+  liveSubscriptions(): number;
 }
 
 /** The development login of the embedded default; never enabled in production. */
@@ -130,28 +129,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
 
   // Circuit breakers of every guarded dependency, reported by /readyz and /metrics.
   const breakers = new BreakerRegistry(logger);
-  const db = await openDatabase({
-    url: env.DATABASE_URL,
-    pgliteDataDir: env.PGLITE_DATA_DIR.startsWith('memory://')
-      ? env.PGLITE_DATA_DIR
-      : path.resolve(env.PGLITE_DATA_DIR),
-    runMigrations: env.RUN_MIGRATIONS,
-    timeouts: {
-      connectMs: env.DB_CONNECT_TIMEOUT_MS,
-      connectRetryMs: env.DB_CONNECT_RETRY_MS,
-      statementMs: env.DB_STATEMENT_TIMEOUT_MS,
-      idleInTransactionMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-    },
-    breakers,
-  });
+  const db = await openAppDatabase(env, breakers);
   // Every Redis client comes from src/redis/client.ts; caches and rate limits share one.
-  const redisClient = (name: string, role: RedisRole) =>
-    createRedisClient(env.REDIS_URL!, {
-      name,
-      role,
-      logger,
-      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
-    });
+  const redisClient = redisClients({ ...env, REDIS_URL: env.REDIS_URL ?? '' }, logger);
   const redisCommands = env.REDIS_URL ? redisClient('commands', 'command') : undefined;
   if (redisCommands && !(await connectRedis(redisCommands, 5_000))) {
     log.warn('Redis unreachable at start: running degraded (database reads, local rate limits)');
@@ -184,21 +164,17 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       await Promise.allSettled(redisGuards.map((g) => g.execute(() => redisCommands.ping())));
     },
   };
-  // The job queue's part of each metrics snapshot, once the pipeline exists.
-  const queueFacts = { get: (): Partial<MetricsSnapshot> => ({}) };
-  // Metrics of this instance (issue #6); the services see an instrumented cache and engine.
-  const metrics = new Metrics({
-    instanceId: env.INSTANCE_ID,
-    windowMs: env.METRICS_WINDOW_MS,
-    token: env.METRICS_TOKEN,
-    engine: () => rawEngine,
-    extra: () => queueFacts.get(),
-  });
+  // Metrics of this instance (issue #6); the services see an instrumented cache and engine. The job
+  // queue's part of each snapshot appears once the pipeline exists.
+  const built: { pipeline?: PhotoPipeline } = {};
+  const metrics = instanceMetrics(
+    env,
+    () => rawEngine,
+    () => built.pipeline,
+  );
   breakers.registerMetrics(metrics.registry);
   const cache = instrumentCache(createCache(redisCommands, redisGuard('redis-cache'), logger), metrics);
-  const files = new FileStorage(path.resolve(env.STORAGE_DIR));
-  const storage = storageDriver(env) === 'database' ? new DatabaseStorage(db.dataSource, files) : files;
-  await storage.init();
+  const storage = await openStorage(env, db.dataSource);
   const ownsEngine = !options.engine;
   const localInference = env.INFERENCE_MODE === 'local';
   const makeEngine = () => createInferenceEngine(inferenceConfig(env));
@@ -217,7 +193,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
 
   const ds = db.dataSource;
   // The configured models are the ones the engine loaded: a model that failed to load drops out.
-  const models = () => engineModels(engine);
+  const models = () => engine.models;
   const embeddings = new FaceEmbeddingRepository(ds, models);
   const attendanceRepo = new AttendanceRepository();
   // Without AUTH_SECRET (development only: parseEnv refuses production) tokens last one process.
@@ -265,7 +241,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     (institutionId, keyId) => metrics.integrationKeyFailed(institutionId, keyId),
   );
   const auth = new AuthService(ds, signer, apiKeys, limiters.login, env.REFRESH_TOKEN_TTL_DAYS, logger);
-  const media = new MediaService(ds, storage, audit, cache);
+  const media = new MediaService(ds, storage, audit, cache, signer);
   const retention = new RetentionService(ds, storage, audit, env.RETENTION_DAYS, logger);
   const roster = new RosterService(ds, cache, env.ROSTER_CACHE_TTL_SECONDS, models);
   const students = new StudentService(ds, courses, roster, storage, audit, logger);
@@ -299,7 +275,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     attendance: attendanceRepo,
     storage,
     pubsub,
-    policy: () => DEFAULT_MATCH_POLICY,
+    policy: DEFAULT_MATCH_POLICY,
     observer: metrics,
     registry: metrics.registry,
     windowMs: env.METRICS_WINDOW_MS,
@@ -310,6 +286,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     logger,
     learning,
   });
+  built.pipeline = pipeline;
   const submission = new PhotoSubmissionService({
     dataSource: ds,
     sessions,
@@ -323,10 +300,6 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
   });
   settled.notify = (photoId) => submission.settled(photoId);
   settled.processing = (photoId, processing) => submission.processingHere(photoId, processing);
-  queueFacts.get = () => {
-    const q = pipeline.metrics.snapshot();
-    return { deadLetters: q.deadLetters, jobBacklog: q.counts.waiting };
-  };
   const review = new PhotoReviewService(ds, sessions, pubsub, audit, learning);
   const identity = new FaceIdentityService(
     ds,
@@ -334,8 +307,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     sessions,
     students,
     embeddings,
-    () => review,
-    () => DEFAULT_MATCH_POLICY,
+    review,
+    DEFAULT_MATCH_POLICY,
   );
   const undo = new SessionUndoService(ds, sessions, pubsub, learning);
   const rosterImport = new RosterImportService(ds, courses, roster);
@@ -354,8 +327,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     breakers,
   });
 
-  // Background work of issue #15 (imports, webhook deliveries); h-queue's src/queue replaces this.
-  const jobs = new InProcessJobQueue(logger);
+  // OneRoster imports run where their upload was stored (this instance's disk): the in-process
+  // driver of src/queue, not the shared one (webhook deliveries use that).
+  const jobs = createMemoryJobQueue();
   const imports = new OneRosterImportService(
     ds,
     pubsub,
@@ -365,7 +339,12 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     env.MAX_UPLOAD_BYTES,
     logger,
   );
-  jobs.process<{ importId: string }>(IMPORT_JOB, (data, ctx) => imports.handleJob(data, ctx));
+  await jobs.process<{ importId: string }>(IMPORT_JOB, (data, ctx) => imports.handleJob(data, ctx), {
+    onDeadLetter: (data, dead) => {
+      log.warn({ name: IMPORT_JOB, id: dead.id, attempt: dead.attempts, err: dead.error }, 'job failed');
+      return Promise.resolve();
+    },
+  });
   // Webhook deliveries go through the shared job queue (BullMQ on REDIS_URL): any instance may
   // send them. Imports stay in-process: their uploaded files are on this instance's disk.
   const queue = pipeline.queue;
@@ -436,14 +415,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     viewer,
     clientAddress,
     loaders: createLoaders(ds, embeddings, { cache: !live }),
-    subscribeToSession: async (topic, sessionId) => {
-      const session = await sessions.get(
-        viewer,
-        sessionId,
-        topic === Topic.PhotoProcessed ? CourseAction.FOLLOW_PHOTOS : CourseAction.READ,
-      );
-      return pubsub.subscribe(topic, session.id);
-    },
+    subscribeToSession: (topic, sessionId) => sessions.follow(viewer, topic, sessionId),
     admitInference: async (photos) => {
       await inferenceBudget.admit(callerKey(viewer, clientAddress), photos);
     },
@@ -456,17 +428,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
       authenticate: (authorization, apiKey) => auth.authenticate(authorization, apiKey),
       rateLimit: (key) => limiters.request(key),
       context,
-      media: (kind, id, query) => {
-        const { exp, sig } = query;
-        if (
-          typeof exp !== 'string' ||
-          typeof sig !== 'string' ||
-          !signer.verifyMediaPath(kind, id, exp, sig)
-        ) {
-          return Promise.resolve(null);
-        }
-        return media.read(kind, id);
-      },
+      media: (kind, id, query) => media.readSigned(kind, id, query),
       health: createReadiness({
         dataSource: ds,
         redis: redisProbe,
@@ -531,6 +493,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<App>
     dataSource: ds,
     cache,
     timetable,
+    liveSubscriptions: () => metrics.subscriptions,
     close: async () => {
       retention.stop();
       metricsPublisher.close();

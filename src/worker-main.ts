@@ -1,26 +1,27 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import express from 'express';
 import { createCache } from './cache/cache';
 import { env as loadEnv, storageDriver } from './config/env';
 import { inferenceConfig } from './config/inference-config';
-import { openDatabase } from './db/data-source';
+import { probeRoutes } from './http/probe-routes';
 import { createInferenceEngine } from './inference';
 import { DEFAULT_MATCH_POLICY } from './inference/matcher';
+import { instanceMetrics, openAppDatabase, openStorage, redisClients } from './infrastructure';
 import { createReadiness } from './observability/health';
+import { instrumentEngine } from './observability/instrument';
 import { createLogger } from './observability/logger';
-import { instrumentEngine, Metrics, startMetricsPublisher } from './observability/metrics';
+import { startMetricsPublisher } from './observability/metrics-publisher';
+import { closeOnSignals, runMain } from './process-lifecycle';
 import { createPubSub } from './pubsub';
-import { connectRedis, createRedisClient, type RedisRole } from './redis/client';
+import { connectRedis } from './redis/client';
 import { AttendanceRepository } from './repositories/attendance.repository';
 import { FaceEmbeddingRepository } from './repositories/face-embedding.repository';
 import { BreakerRegistry } from './resilience/breakers';
 import { redisCallGuard } from './resilience/policies';
-import { startPhotoPipeline } from './services/photo-pipeline';
+import { startPhotoPipeline, type PhotoPipeline } from './services/photo-pipeline';
 import { RosterService } from './services/roster.service';
-import { DatabaseStorage } from './storage/database-storage';
-import { FileStorage } from './storage/file-storage';
 
 // `npm run worker`: an inference worker process. It pulls photo jobs from the shared BullMQ queue,
 // runs them on its own worker-thread pool and writes results to PostgreSQL; it needs only
@@ -40,47 +41,38 @@ async function main(): Promise<void> {
       'STORAGE_DRIVER=file: this worker must share STORAGE_DIR with the API servers',
     );
   }
-  const db = await openDatabase({
-    url: env.DATABASE_URL,
-    pgliteDataDir: '',
-    runMigrations: env.RUN_MIGRATIONS,
-  });
+  const breakers = new BreakerRegistry(logger);
+  const db = await openAppDatabase(env, breakers);
   const ds = db.dataSource;
   // Redis clients from the one factory (command timeouts, error listeners), as the API builds them.
-  const redisClient = (name: string, role: RedisRole) =>
-    createRedisClient(env.REDIS_URL!, { name, role, logger, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS });
-  const redisCommands = redisClient('worker-commands', 'command');
+  const redisClient = redisClients({ ...env, REDIS_URL: env.REDIS_URL }, logger, 'worker-');
+  const redisCommands = redisClient('commands', 'command');
   if (!(await connectRedis(redisCommands, 5_000))) {
     log.warn('Redis unreachable at start: the queue waits for it');
   }
   const pubsub = await createPubSub(
     {
-      publisher: redisClient('worker-publisher', 'publisher'),
-      subscriber: redisClient('worker-subscriber', 'subscriber'),
+      publisher: redisClient('publisher', 'publisher'),
+      subscriber: redisClient('subscriber', 'subscriber'),
     },
     logger,
   );
-  const breakers = new BreakerRegistry(logger);
   const cache = createCache(
     redisCommands,
     redisCallGuard('redis-cache', breakers, { timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS + 250 }),
     logger,
   );
-  const files = new FileStorage(path.resolve(env.STORAGE_DIR));
-  const storage = storageDriver(env) === 'database' ? new DatabaseStorage(ds, files) : files;
-  await storage.init();
+  const storage = await openStorage(env, ds);
   // The pool is sized for the most jobs this process may run at once.
   const rawEngine = createInferenceEngine(
     inferenceConfig(env, Math.max(env.INFERENCE_WORKERS, env.MAX_WORKERS)),
   );
-  const queueFacts = { get: () => ({}) };
-  const metrics = new Metrics({
-    instanceId: env.INSTANCE_ID,
-    windowMs: env.METRICS_WINDOW_MS,
-    token: env.METRICS_TOKEN,
-    engine: () => rawEngine,
-    extra: () => queueFacts.get(),
-  });
+  const built: { pipeline?: PhotoPipeline } = {};
+  const metrics = instanceMetrics(
+    env,
+    () => rawEngine,
+    () => built.pipeline,
+  );
   const engine = instrumentEngine(rawEngine, metrics);
   await engine.ready();
   const pipeline = await startPhotoPipeline({
@@ -92,17 +84,14 @@ async function main(): Promise<void> {
     attendance: new AttendanceRepository(),
     storage,
     pubsub,
-    policy: () => DEFAULT_MATCH_POLICY,
+    policy: DEFAULT_MATCH_POLICY,
     observer: metrics,
     registry: metrics.registry,
     windowMs: env.METRICS_WINDOW_MS,
     consume: true,
     logger,
   });
-  queueFacts.get = () => {
-    const q = pipeline.metrics.snapshot();
-    return { deadLetters: q.deadLetters, jobBacklog: q.counts.waiting };
-  };
+  built.pipeline = pipeline;
   const publisher = startMetricsPublisher(metrics, pubsub, env.METRICS_INTERVAL_MS, logger);
   const readiness = createReadiness({
     dataSource: ds,
@@ -114,26 +103,11 @@ async function main(): Promise<void> {
     crashLoopAt: env.ALERT_CRASH_LOOP_COUNT,
   });
 
-  const http = createServer((req, res) => {
-    const send = (status: number, type: string, body: string) => {
-      res.writeHead(status, { 'content-type': type }).end(body);
-    };
-    if (req.url === '/healthz') {
-      send(200, 'application/json', JSON.stringify({ ok: true }));
-    } else if (req.url === '/readyz') {
-      readiness().then(
-        (r) => send(r.ok ? 200 : 503, 'application/json', JSON.stringify(r)),
-        () => send(503, 'application/json', JSON.stringify({ ok: false })),
-      );
-    } else if (req.url === '/metrics') {
-      metrics.scrape(req.headers.authorization).then(
-        (m) => send(m.status, m.contentType, m.body),
-        () => send(500, 'text/plain', 'metrics failed'),
-      );
-    } else {
-      send(404, 'text/plain', 'not found');
-    }
-  });
+  // /healthz, /readyz and /metrics, served as the API serves them.
+  const probes = express();
+  probes.disable('x-powered-by');
+  probeRoutes(probes, { health: readiness, observability: metrics });
+  const http = createServer(probes);
   await new Promise<void>((resolve) => http.listen(env.PORT, env.HOST, resolve));
   const { port } = http.address() as AddressInfo;
   log.info(
@@ -148,14 +122,10 @@ async function main(): Promise<void> {
     'rollcall worker ready',
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    log.info({ signal }, 'worker shutting down (finishing running jobs)');
-    (async () => {
+  closeOnSignals(
+    log,
+    { stopping: 'worker shutting down (finishing running jobs)', failed: 'worker shutdown failed' },
+    async () => {
       publisher.close();
       http.close();
       await pipeline.close();
@@ -164,19 +134,8 @@ async function main(): Promise<void> {
       await cache.close();
       await db.close();
       metrics.close();
-    })().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'worker shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+    },
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -130,6 +130,7 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: int(10_000),
   TIMETABLE_ENABLED: bool(true),
   TIMETABLE_INTERVAL_MS: int(15_000),
+  INFERENCE_BACKEND: z.enum(['auto', 'gpu', 'node', 'wasm', 'cpu']).default('auto'),
 });
 
 /** Rules across variables, checked after each variable is valid on its own. */
@@ -271,6 +272,8 @@ export const ENV_DESCRIPTIONS: Record<keyof Env, string> = {
   TIMETABLE_ENABLED:
     'open and close sessions from course timetables (one instance at a time when REDIS_URL is set)',
   TIMETABLE_INTERVAL_MS: 'how often the timetable is checked for slots starting or ending',
+  INFERENCE_BACKEND:
+    '`auto` tries tfjs-node-gpu, tfjs-node, WASM, cpu in order; or force `gpu`, `node`, `wasm`, `cpu`',
 };
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {

@@ -12,5 +12,7 @@ export function inferenceConfig(env: Env, workers = env.INFERENCE_WORKERS): Infe
     tileMinDimension: env.INFERENCE_TILE_MIN_DIMENSION,
     tileSize: env.INFERENCE_TILE_SIZE,
     models: parseModelList(env.RECOGNITION_MODELS),
+    backend: env.INFERENCE_BACKEND,
+    logLevel: env.LOG_LEVEL,
   };
 }

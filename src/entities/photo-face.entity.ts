@@ -1,12 +1,8 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { MatchDecision } from '../inference/matcher';
 import { BoxType } from './box.type';
 
-export enum MatchDecision {
-  ACCEPT = 'ACCEPT',
-  REVIEW = 'REVIEW',
-  UNKNOWN = 'UNKNOWN',
-}
 registerEnumType(MatchDecision, {
   name: 'MatchDecision',
   description:

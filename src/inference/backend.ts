@@ -5,11 +5,12 @@ import type * as TfjsModule from '@tensorflow/tfjs';
 import type * as WasmBackendModule from '@tensorflow/tfjs-backend-wasm';
 import type * as FaceApiModule from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { logger } from './logger';
+import type { BackendPreference } from './types';
 
 // face-api ships one bundle per TensorFlow.js flavour; each must share the tfjs instance of its
 // backend, so the backend and the bundle are chosen together (as face-api's own src/tfjs/tf-node*.ts).
 
-export type BackendPreference = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+export type { BackendPreference };
 
 /** The subset of face-api's API Rollcall uses, typed loosely enough to cover every bundle. */
 export type FaceApi = typeof FaceApiModule;

@@ -28,7 +28,12 @@ export interface RosterProfile {
   embeddings: Record<string, number[][]>;
 }
 
-export type Decision = 'ACCEPT' | 'REVIEW' | 'UNKNOWN';
+/**
+ * The matcher's verdict on one face; stored on `PhotoFace.decision` and registered there as the
+ * GraphQL enum (an enum-like object so string literals stay assignable).
+ */
+export const MatchDecision = { ACCEPT: 'ACCEPT', REVIEW: 'REVIEW', UNKNOWN: 'UNKNOWN' } as const;
+export type MatchDecision = (typeof MatchDecision)[keyof typeof MatchDecision];
 
 export interface Candidate {
   studentId: string;
@@ -43,7 +48,7 @@ export interface FaceMatch {
   candidateStudentId: string | null;
   /** Fused probability that the candidate is this face's person (0 without a candidate). */
   confidence: number;
-  decision: Decision;
+  decision: MatchDecision;
   /** Models whose scores the confidence came from (those both the face and the candidate have). */
   models: string[];
   /** Up to three students by fused confidence, best first. */
@@ -223,7 +228,7 @@ export function matchFaces(
     }
     const score = row[candidate]!;
     const subset = score.subset!;
-    const decision: Decision =
+    const decision: MatchDecision =
       own !== undefined &&
       score.confidence >= subset.acceptConfidence &&
       face.quality >= policy.minAcceptQuality

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Piscina } from 'piscina';
-import type { BackendPreference } from './backend';
-import { logger } from './logger';
+import { logger, setLogLevel } from './logger';
 import { FACE_API_MODEL, KNOWN_MODELS } from './models';
 import {
   InferenceError,
@@ -31,8 +30,10 @@ export function workerFile(): string {
 
 /** A pool of inference workers behind the InferenceEngine facade. */
 export function createInferenceEngine(config: InferenceConfig): InferenceEngine {
+  setLogLevel(config.logLevel);
   const data: WorkerData = {
-    backend: (process.env.INFERENCE_BACKEND ?? 'auto') as BackendPreference,
+    backend: config.backend ?? 'auto',
+    logLevel: config.logLevel,
     maxPixels: config.maxPixels,
     maxDimension: config.maxDimension,
     minDetectionScore: config.minDetectionScore,

@@ -9,8 +9,22 @@ export interface FaceBox {
   height: number;
 }
 
-export type QualityIssue =
-  'TOO_SMALL' | 'BLURRY' | 'POSE' | 'UNDEREXPOSED' | 'OVEREXPOSED' | 'LOW_DETECTION_SCORE';
+/** Model id -> that model's embedding of one face. */
+export type Embeddings = Record<string, number[]>;
+
+/**
+ * What can be wrong with a face. An enum-like object rather than a TS enum so plain string literals
+ * stay assignable; the schema registers it as the GraphQL enum `QualityIssue`.
+ */
+export const QualityIssue = {
+  TOO_SMALL: 'TOO_SMALL',
+  BLURRY: 'BLURRY',
+  POSE: 'POSE',
+  UNDEREXPOSED: 'UNDEREXPOSED',
+  OVEREXPOSED: 'OVEREXPOSED',
+  LOW_DETECTION_SCORE: 'LOW_DETECTION_SCORE',
+} as const;
+export type QualityIssue = (typeof QualityIssue)[keyof typeof QualityIssue];
 
 export interface FaceQuality {
   /** Shorter side of the face box, in original-image pixels. */
@@ -36,7 +50,7 @@ export interface DetectedFace {
    * One L2-normalised embedding per embedding model that ran, keyed by model id (see models.ts):
    * 128-d for face-api's descriptor, 512-d for MobileFaceNet. Embeddings of different models never mix.
    */
-  embeddings: Record<string, number[]>;
+  embeddings: Embeddings;
   /** Small JPEG of the face (for review screens and profile thumbnails); no EXIF. */
   thumbnail: Uint8Array;
 }
@@ -105,6 +119,9 @@ export interface InferenceEngine {
   close(): Promise<void>;
 }
 
+/** `auto` tries tfjs-node-gpu, tfjs-node, WASM and cpu in order; the others force one. */
+export type BackendPreference = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+
 export interface InferenceConfig {
   /** Number of worker threads. */
   workers: number;
@@ -122,4 +139,8 @@ export interface InferenceConfig {
   tileSize?: number;
   /** Embedding models to load (ids from models.ts); default: every known model. */
   models?: string[];
+  /** TensorFlow.js backend (INFERENCE_BACKEND); default auto. */
+  backend?: BackendPreference;
+  /** pino level of the inference logger, main thread and workers (LOG_LEVEL); default info. */
+  logLevel?: string;
 }

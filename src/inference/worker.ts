@@ -1,6 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { loadBackend, type BackendPreference } from './backend';
-import { logger } from './logger';
+import { logger, setLogLevel } from './logger';
 import { analyzeImage, loadNets, type LoadedModels, type PipelineConfig } from './pipeline';
 import { InferenceError, type AnalyzeOptions, type ImageAnalysis, type InferenceErrorCode } from './types';
 
@@ -8,6 +8,7 @@ import { InferenceError, type AnalyzeOptions, type ImageAnalysis, type Inference
 
 export interface WorkerData extends PipelineConfig {
   backend: BackendPreference;
+  logLevel?: string;
 }
 
 export type WorkerTask =
@@ -26,6 +27,7 @@ export type WorkerResult =
   | { ok: false; code: InferenceErrorCode; message: string };
 
 const config = workerData as WorkerData;
+setLogLevel(config.logLevel);
 
 const ready: Promise<LoadedModels> = (async () => {
   const backend = await loadBackend(config.backend);

@@ -1,16 +1,15 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { quantile } from 'simple-statistics';
-import type { Cache } from '../cache/cache';
-import { InferenceError, type InferenceEngine, type StageTimings } from '../inference/types';
-import { METRICS_SCOPE, Topic, type AppPubSub, type MetricsSnapshot } from '../pubsub/topics';
-import { classifyError, INTERNAL_SERVER_ERROR, SERVER_FAULT_CODES } from '../schema/errors';
-import type { Logger } from './logger';
+import type { InferenceEngine, StageTimings } from '../inference/types';
+import type { MetricsSnapshot } from '../pubsub/topics';
+import { scrapeAllowed } from './scrape-auth';
+import { SlidingCounter, SlidingKeyedCounter, SlidingSamples } from './sliding-window';
+import { trackIterator } from './tracked-iterator';
 
-// Prometheus metrics and the windowed numbers the alert rules and dashboards read. Each app instance
+// The instance's metrics: the Prometheus instruments and the windowed numbers the alert rules and
+// dashboards read, recorded through the methods below and read back as one snapshot. Each app instance
 // owns its own Registry (never prom-client's global one), so two instances in one process do not
 // clash. Labels only take values from closed sets (operation types, schema fields, error codes,
 // statuses): nothing a client sends becomes a label.
@@ -18,117 +17,32 @@ import type { Logger } from './logger';
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const PHOTO_BUCKETS = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
 
-/** Constant-time comparison (hashing first makes the lengths equal). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (v: string) => createHash('sha256').update(v).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-/** Counts in fixed-width buckets over a sliding window: memory is bounded whatever the rate. */
-export class SlidingCounter {
-  private readonly bucketMs: number;
-  private readonly counts: number[];
-  private readonly stamps: number[];
-
-  constructor(
-    private readonly windowMs: number,
-    buckets = 30,
-  ) {
-    this.bucketMs = Math.max(1, Math.ceil(windowMs / buckets));
-    this.counts = new Array<number>(buckets).fill(0);
-    this.stamps = new Array<number>(buckets).fill(-1);
-  }
-
-  add(n = 1, now = Date.now()): void {
-    const slot = Math.floor(now / this.bucketMs);
-    const i = slot % this.counts.length;
-    if (this.stamps[i] !== slot) {
-      this.stamps[i] = slot;
-      this.counts[i] = 0;
-    }
-    this.counts[i]! += n;
-  }
-
-  total(now = Date.now()): number {
-    const oldest = Math.floor((now - this.windowMs) / this.bucketMs);
-    let sum = 0;
-    for (let i = 0; i < this.counts.length; i++) {
-      if (this.stamps[i]! > oldest) {
-        sum += this.counts[i]!;
-      }
-    }
-    return sum;
-  }
-}
-
-/** Sliding counters by key (error code, decision, ...). */
-export class SlidingKeyedCounter {
-  private readonly counters = new Map<string, SlidingCounter>();
-
-  constructor(private readonly windowMs: number) {}
-
-  add(key: string, n = 1, now = Date.now()): void {
-    let counter = this.counters.get(key);
-    if (!counter) {
-      counter = new SlidingCounter(this.windowMs);
-      this.counters.set(key, counter);
-    }
-    counter.add(n, now);
-  }
-
-  totals(now = Date.now()): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [key, counter] of this.counters) {
-      const total = counter.total(now);
-      if (total > 0) {
-        out[key] = total;
-      } else {
-        this.counters.delete(key);
-      }
-    }
-    return out;
-  }
-}
-
-/** The most recent samples within the window (at most `max`), for percentiles. */
-export class SlidingSamples {
-  private samples: { at: number; value: number }[] = [];
-
-  constructor(
-    private readonly windowMs: number,
-    private readonly max = 2000,
-  ) {}
-
-  add(value: number, now = Date.now()): void {
-    this.samples.push({ at: now, value });
-    if (this.samples.length > this.max) {
-      this.samples.splice(0, this.samples.length - this.max);
-    }
-  }
-
-  values(now = Date.now()): number[] {
-    const from = now - this.windowMs;
-    this.samples = this.samples.filter((s) => s.at > from);
-    return this.samples.map((s) => s.value);
-  }
-
-  quantile(q: number, now = Date.now()): number | null {
-    const values = this.values(now);
-    return values.length === 0 ? null : quantile(values, q);
-  }
-}
-
 /** What the photo pipeline reports once a photo reaches DONE or FAILED. */
 export interface PhotoObserver {
   photoProcessed(status: 'DONE' | 'FAILED', latencyMs: number, decisions: readonly string[]): void;
 }
 
-/** What the HTTP/WebSocket server needs from observability. */
-export interface ServerObservability {
-  /** `callerOf` names who sent an operation (user:, key:, ip:) for the per-caller client-error signal. */
-  plugin<TContext extends BaseContext>(
-    callerOf?: (context: TContext) => string,
-  ): ApolloServerPlugin<TContext>;
+/** One GraphQL operation over HTTP, as the Apollo plugin saw it. */
+export interface OperationOutcome {
+  /** query, mutation, subscription, or unknown (it did not parse). */
+  type: string;
+  seconds: number;
+  failed: boolean;
+  /** Whose fault its errors were; a server fault wins over a client error. */
+  fault: 'server' | 'client' | null;
+}
+
+/** What the GraphQL metrics plugin (graphql-metrics-plugin.ts) records into. */
+export interface OperationRecorder {
+  graphqlError(code: string, serverFault: boolean): void;
+  /** An operation that failed through the client's own errors only. */
+  clientErrorBy(caller: string): void;
+  rootFieldTimer(parent: string, field: string): () => void;
+  operationFinished(operation: OperationOutcome): void;
+}
+
+/** What the HTTP/WebSocket server needs from observability (the plugin records through it). */
+export interface ServerObservability extends OperationRecorder {
   /** Prometheus exposition; 401 when METRICS_TOKEN is set and not presented. */
   scrape(authorization: string | undefined): Promise<{ status: number; contentType: string; body: string }>;
   /** Wraps a live subscription's result stream so the active-subscriptions gauge follows it. */
@@ -355,125 +269,50 @@ export class Metrics implements PhotoObserver, ServerObservability {
 
   // --- the server's side -------------------------------------------------------------------------
 
-  plugin<TContext extends BaseContext>(
-    callerOf?: (context: TContext) => string,
-  ): ApolloServerPlugin<TContext> {
-    return {
-      requestDidStart: () => {
-        const started = process.hrtime.bigint();
-        let failed = false;
-        let serverFault = false;
-        let clientError = false;
-        return Promise.resolve({
-          didEncounterErrors: ({ errors, contextValue }) => {
-            failed = true;
-            for (const error of errors) {
-              const raw = error.extensions.code;
-              const code =
-                classifyError(error.originalError)?.code ??
-                (typeof raw === 'string' ? raw : INTERNAL_SERVER_ERROR);
-              this.errorsTotal.inc({ code });
-              this.window.errorsByCode.add(code);
-              if (SERVER_FAULT_CODES.has(code)) {
-                serverFault = true;
-              } else {
-                clientError = true;
-                this.clientErrorsTotal.inc({ code });
-              }
-            }
-            if (clientError && !serverFault && callerOf) {
-              this.window.clientErrorsByCaller.add(callerOf(contextValue));
-            }
-            return Promise.resolve();
-          },
-          executionDidStart: () =>
-            Promise.resolve({
-              willResolveField: ({ info }) => {
-                if (info.path.prev !== undefined) {
-                  return undefined;
-                }
-                const end = this.resolverDuration.startTimer({
-                  parent: info.parentType.name,
-                  field: info.fieldName,
-                });
-                return () => {
-                  end();
-                };
-              },
-            }),
-          willSendResponse: ({ operation }) => {
-            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            this.requestDuration.observe(
-              { type: operation?.operation ?? 'unknown', outcome: failed ? 'error' : 'ok' },
-              seconds,
-            );
-            this.window.requests.add();
-            this.window.requestMs.add(seconds * 1000);
-            if (failed) {
-              this.window.failedRequests.add();
-            }
-            if (serverFault) {
-              this.window.serverFaults.add();
-            } else if (clientError) {
-              this.window.clientErrors.add();
-            }
-            return Promise.resolve();
-          },
-        });
-      },
-    };
+  graphqlError(code: string, serverFault: boolean): void {
+    this.errorsTotal.inc({ code });
+    this.window.errorsByCode.add(code);
+    if (!serverFault) {
+      this.clientErrorsTotal.inc({ code });
+    }
+  }
+
+  clientErrorBy(caller: string): void {
+    this.window.clientErrorsByCaller.add(caller);
+  }
+
+  rootFieldTimer(parent: string, field: string): () => void {
+    return this.resolverDuration.startTimer({ parent, field });
+  }
+
+  operationFinished(op: OperationOutcome): void {
+    this.requestDuration.observe({ type: op.type, outcome: op.failed ? 'error' : 'ok' }, op.seconds);
+    this.window.requests.add();
+    this.window.requestMs.add(op.seconds * 1000);
+    if (op.failed) {
+      this.window.failedRequests.add();
+    }
+    if (op.fault === 'server') {
+      this.window.serverFaults.add();
+    } else if (op.fault === 'client') {
+      this.window.clientErrors.add();
+    }
   }
 
   async scrape(
     authorization: string | undefined,
   ): Promise<{ status: number; contentType: string; body: string }> {
-    if (this.options.token && !sameSecret(authorization ?? '', `Bearer ${this.options.token}`)) {
+    if (!scrapeAllowed(authorization, this.options.token)) {
       return { status: 401, contentType: 'text/plain', body: 'unauthorized\n' };
     }
     return { status: 200, contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
   trackSubscription<T>(source: AsyncIterable<T>): AsyncIterable<T> {
-    const inner = source[Symbol.asyncIterator]();
     this.activeSubscriptions++;
-    let open = true;
-    const end = () => {
-      if (open) {
-        open = false;
-        this.activeSubscriptions--;
-      }
-    };
-    // A plain iterator, not an async generator: graphql-ws calls return() while next() is pending
-    // (client leaves), and a generator would queue that return behind the pending next.
-    const iterator: AsyncIterableIterator<T> = {
-      next: async () => {
-        try {
-          const result = await inner.next();
-          if (result.done) {
-            end();
-          }
-          return result;
-        } catch (error) {
-          end();
-          throw error;
-        }
-      },
-      return: async (value?: unknown) => {
-        end();
-        return (await inner.return?.(value)) ?? { done: true, value: undefined };
-      },
-      throw: async (error?: unknown) => {
-        end();
-        if (inner.throw) {
-          return inner.throw(error);
-        }
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    return trackIterator(source, () => {
+      this.activeSubscriptions--;
+    });
   }
 
   /** Worker failures within the window (readiness reads this). */
@@ -547,72 +386,4 @@ export class Metrics implements PhotoObserver, ServerObservability {
     this.loopDelay.disable();
     this.registry.clear();
   }
-}
-
-/**
- * Publishes this instance's snapshot every `intervalMs` on the cluster-wide channel: with Redis,
- * every instance's subscribers (and the alert evaluator) see every instance.
- */
-export function startMetricsPublisher(
-  metrics: Metrics,
-  pubsub: AppPubSub,
-  intervalMs: number,
-  logger: Logger,
-): { close(): void } {
-  const log = logger.child({ module: 'MetricsPublisher' });
-  const timer = setInterval(() => {
-    const snapshot = metrics.snapshot();
-    metrics.resetLoopDelay();
-    pubsub.emit(Topic.MetricsUpdated, METRICS_SCOPE, snapshot).catch((error: unknown) => {
-      log.warn({ err: error }, 'publishing metrics failed');
-    });
-  }, intervalMs);
-  timer.unref();
-  return { close: () => clearInterval(timer) };
-}
-
-/** The engine seen by the services: same behaviour, with stage timings and failures counted. */
-export function instrumentEngine(engine: InferenceEngine, metrics: Metrics): InferenceEngine {
-  return {
-    get backend() {
-      return engine.backend;
-    },
-    get model() {
-      return engine.model;
-    },
-    get models() {
-      return engine.models;
-    },
-    ready: () => engine.ready(),
-    async analyze(image, options) {
-      try {
-        const analysis = await engine.analyze(image, options);
-        metrics.inferenceTimings(analysis.timings, analysis.backend);
-        return analysis;
-      } catch (error) {
-        if (error instanceof InferenceError && error.code === 'INFERENCE_UNAVAILABLE') {
-          metrics.workerFailed();
-        }
-        throw error;
-      }
-    },
-    stats: () => engine.stats(),
-    tensorCounts: () => engine.tensorCounts(),
-    close: () => engine.close(),
-  };
-}
-
-/** The cache seen by the services, with hits and misses counted by key prefix. */
-export function instrumentCache(cache: Cache, metrics: Metrics): Cache {
-  return {
-    async get<T>(key: string): Promise<T | undefined> {
-      const value = await cache.get<T>(key);
-      metrics.cacheLookup(key, value !== undefined);
-      return value;
-    },
-    set: (key, value, ttl) => cache.set(key, value, ttl),
-    delete: (...keys) => cache.delete(...keys),
-    ping: () => cache.ping(),
-    close: () => cache.close(),
-  };
 }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { SlidingCounter } from '../observability/metrics';
+import { SlidingCounter } from '../observability/sliding-window';
 import type { DegradationMode } from './degradation';
 import type { JobQueue, QueueCounts } from './types';
 

@@ -1,5 +1,6 @@
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { InferenceError, type InferenceEngine } from '../inference/types';
+import { withAnalyze } from '../inference/with-analyze';
 import type { Guard } from './policies';
 
 /** Worker crashes and a pool without workers mean the engine is unwell; a bad photo does not. */
@@ -11,35 +12,20 @@ export const isInferenceUnavailable = (error: unknown) =>
  * become INFERENCE_UNAVAILABLE, the code callers already treat as transient.
  */
 export function guardInference(engine: InferenceEngine, guard: Guard): InferenceEngine {
-  return {
-    analyze: async (image, options) => {
-      try {
-        return await guard.execute(() => engine.analyze(image, options));
-      } catch (error) {
-        if (error instanceof BrokenCircuitError) {
-          throw new InferenceError(
-            'INFERENCE_UNAVAILABLE',
-            'Inference is paused after repeated worker failures; retry shortly',
-          );
-        }
-        if (error instanceof TaskCancelledError) {
-          throw new InferenceError('INFERENCE_UNAVAILABLE', 'Inference timed out');
-        }
-        throw error;
+  return withAnalyze(engine, async (image, options) => {
+    try {
+      return await guard.execute(() => engine.analyze(image, options));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new InferenceError(
+          'INFERENCE_UNAVAILABLE',
+          'Inference is paused after repeated worker failures; retry shortly',
+        );
       }
-    },
-    get backend() {
-      return engine.backend;
-    },
-    get model() {
-      return engine.model;
-    },
-    get models() {
-      return engine.models;
-    },
-    ready: () => engine.ready(),
-    stats: () => engine.stats(),
-    tensorCounts: () => engine.tensorCounts(),
-    close: () => engine.close(),
-  };
+      if (error instanceof TaskCancelledError) {
+        throw new InferenceError('INFERENCE_UNAVAILABLE', 'Inference timed out');
+      }
+      throw error;
+    }
+  });
 }

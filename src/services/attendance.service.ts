@@ -118,6 +118,13 @@ export class AttendanceService {
     return session;
   }
 
+  /** A session's live events: photo progress needs FOLLOW_PHOTOS on the course, marks only READ. */
+  async follow(viewer: Viewer, topic: Topic, sessionId: string): Promise<AsyncIterable<unknown>> {
+    const action = topic === Topic.PhotoProcessed ? CourseAction.FOLLOW_PHOTOS : CourseAction.READ;
+    const session = await this.get(viewer, sessionId, action);
+    return this.pubsub.subscribe(topic, session.id);
+  }
+
   async getOpen(viewer: Viewer, sessionId: string, action: CourseAction): Promise<AttendanceSession> {
     const session = await this.get(viewer, sessionId, action);
     if (session.closedAt) {

@@ -4,7 +4,7 @@ import { assertMayViewFaces, CourseAction, requireAuthenticated, requireStaff } 
 import type { Viewer } from '../auth/viewer';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
 import type { Student } from '../entities/student.entity';
-import type { DetectedFace, InferenceEngine, QualityIssue } from '../inference';
+import type { DetectedFace, Embeddings, InferenceEngine, QualityIssue } from '../inference';
 import { InferenceError } from '../inference';
 import type { Logger } from '../observability/logger';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
@@ -12,7 +12,6 @@ import { faceSourceCrop } from '../storage/face-crop';
 import type { FileStorage } from '../storage/file-storage';
 import { AuditAction, type AuditService } from './audit.service';
 import { assertId, DomainError, ErrorCode, mapInferenceCode, notFound, throughParent } from './domain-error';
-import { faceEmbeddings, type Embeddings } from './inference-contract';
 import type { RosterService } from './roster.service';
 import type { StudentService } from './student.service';
 
@@ -35,7 +34,7 @@ export interface FaceAssessment {
   ok: boolean;
   code: ErrorCode | null;
   message: string;
-  issues: string[];
+  issues: QualityIssue[];
   quality: number | null;
   box: { x: number; y: number; width: number; height: number } | null;
 }
@@ -174,7 +173,7 @@ export class EnrollmentService {
       };
     } catch (error) {
       if (error instanceof DomainError && ASSESSABLE.has(error.code)) {
-        const issues = Array.isArray(error.details?.issues) ? (error.details.issues as string[]) : [];
+        const issues = Array.isArray(error.details?.issues) ? (error.details.issues as QualityIssue[]) : [];
         return { ok: false, code: error.code, message: error.message, issues, quality: null, box: null };
       }
       throw error;
@@ -253,7 +252,7 @@ export class EnrollmentService {
         },
       );
     }
-    return { face: largest, embeddings: faceEmbeddings(largest) };
+    return { face: largest, embeddings: largest.embeddings };
   }
 }
 

@@ -4,12 +4,12 @@ import type { Viewer } from '../auth/viewer';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
 import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import type { MatchPolicy } from '../inference/matcher';
+import { scoreFace } from '../inference/matcher';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import type { AttendanceService } from './attendance.service';
 import type { CourseService } from './course.service';
 import { dbscan } from './dbscan';
 import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
-import { scoreFace } from './inference-contract';
 import type { StudentService } from './student.service';
 
 export interface UnknownFaceCluster {
@@ -58,8 +58,8 @@ export class FaceIdentityService {
     private readonly sessions: AttendanceService,
     private readonly students: StudentService,
     private readonly embeddings: FaceEmbeddingRepository,
-    private readonly confirmer: () => FaceConfirmer,
-    private readonly policy: () => MatchPolicy,
+    private readonly confirmer: FaceConfirmer,
+    private readonly policy: MatchPolicy,
   ) {}
 
   /**
@@ -86,7 +86,7 @@ export class FaceIdentityService {
       .getMany();
     const vectors = await this.embeddings.ofPhotoFaces(faces.map((f) => f.id));
     const usable = faces.filter((f) => vectors.has(f.id));
-    const policy = this.policy();
+    const policy = this.policy;
     const labels = dbscan(
       usable.length,
       (a, b) => {
@@ -150,7 +150,7 @@ export class FaceIdentityService {
         continue;
       }
       try {
-        assigned.push(await this.confirmer().confirmFace(viewer, face.id, studentId));
+        assigned.push(await this.confirmer.confirmFace(viewer, face.id, studentId));
       } catch (error) {
         if (
           error instanceof DomainError &&
@@ -212,7 +212,7 @@ export class FaceIdentityService {
     }
     const embeddings = (await this.embeddings.ofPhotoFaces([face.id])).get(face.id) ?? {};
     const [profile] = await this.embeddings.profiles([student.id]);
-    const policy = this.policy();
+    const policy = this.policy;
     const { confidence, models, verified } = scoreFace(
       { embeddings, quality: face.quality },
       profile!,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { TokenSigner } from '../auth/tokens';
 import { actorId, type Viewer } from '../auth/viewer';
 import type { Cache } from '../cache/cache';
 import { FaceSample } from '../entities/face-sample.entity';
@@ -23,9 +24,23 @@ export class MediaService {
     private readonly storage: FileStorage,
     private readonly audit: AuditService,
     private readonly cache: Cache,
+    private readonly signer: Pick<TokenSigner, 'verifyMediaPath'>,
   ) {}
 
-  async read(kind: MediaKind, id: string): Promise<Buffer | null> {
+  /** The image behind a signed link; null when the link is malformed, forged or expired, or the image gone. */
+  readSigned(kind: MediaKind, id: string, query: Record<string, unknown>): Promise<Buffer | null> {
+    const { exp, sig } = query;
+    if (
+      typeof exp !== 'string' ||
+      typeof sig !== 'string' ||
+      !this.signer.verifyMediaPath(kind, id, exp, sig)
+    ) {
+      return Promise.resolve(null);
+    }
+    return this.read(kind, id);
+  }
+
+  private async read(kind: MediaKind, id: string): Promise<Buffer | null> {
     switch (kind) {
       case 'photos': {
         const photo = await this.dataSource.getRepository(SubmittedPhoto).findOneBy({ id });

@@ -9,7 +9,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { requireAdmin } from '../auth/access';
 import { actorLabel, type AuthenticatedViewer, type Viewer } from '../auth/viewer';
 import { ImportStatus, OneRosterImport } from '../entities/oneroster-import.entity';
-import type { JobContext, JobQueueLike } from '../integrations/job-queue';
 import type { Logger } from '../observability/logger';
 import {
   fingerprintCourse,
@@ -25,6 +24,7 @@ import {
   type RosterWriter,
 } from '../oneroster';
 import { Topic, type AppPubSub } from '../pubsub';
+import type { JobContext, JobQueue } from '../queue';
 import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
 import type { Page, PageRequest } from './page';
 import type { RosterService } from './roster.service';
@@ -58,7 +58,7 @@ export class OneRosterImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: AppPubSub,
-    private readonly jobs: JobQueueLike,
+    private readonly jobs: Pick<JobQueue, 'add'>,
     private readonly roster: RosterService,
     private readonly uploadDir: string,
     private readonly maxUploadBytes: number,

@@ -2,11 +2,11 @@ import sharp from 'sharp';
 import type { DataSource } from 'typeorm';
 import type { AttendanceRecord } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
-import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
+import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { AnalysisMode, PhotoStatus, SubmittedPhoto } from '../entities/submitted-photo.entity';
 import type { AnalyzeOptions, ImageAnalysis, InferenceEngine } from '../inference';
 import { InferenceError } from '../inference';
-import { matchFaces, type MatchPolicy } from '../inference/matcher';
+import { MatchDecision, matchFaces, type MatchPolicy } from '../inference/matcher';
 import { createLoaders } from '../loaders';
 import type { Logger } from '../observability/logger';
 import type { PhotoObserver } from '../observability/metrics';
@@ -49,7 +49,7 @@ export interface PhotoAnalysisJobDeps {
   attendance: AttendanceRepository;
   storage: FileStorage;
   pubsub: AppPubSub;
-  policy: () => MatchPolicy;
+  policy: MatchPolicy;
   /** The mode for the next photo; FULL when absent. */
   plan?: () => AnalysisPlan;
   observer?: PhotoObserver & { photoMode?(mode: AnalysisMode): void };
@@ -217,7 +217,7 @@ export class PhotoAnalysisJob {
     const matches = matchFaces(
       analysis.faces.map((f) => ({ embeddings: f.embeddings, quality: f.quality.score })),
       roster,
-      this.deps.policy(),
+      this.deps.policy,
     );
     const thumbnails = await this.thumbnails(analysis, bytes);
     const keys = await Promise.all(thumbnails.map((t) => this.deps.storage.put('faces', t)));
@@ -234,7 +234,7 @@ export class PhotoAnalysisJob {
         }
         const rows = matches.map((match) => {
           const face = analysis.faces[match.faceIndex]!;
-          const decision = match.decision as MatchDecision;
+          const decision = match.decision;
           return m.create(PhotoFace, {
             photoId: photo.id,
             sessionId: photo.sessionId,

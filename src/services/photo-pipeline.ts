@@ -26,7 +26,7 @@ export interface PhotoPipelineDeps {
   attendance: AttendanceRepository;
   storage: FileStorage;
   pubsub: AppPubSub;
-  policy: () => MatchPolicy;
+  policy: MatchPolicy;
   learning?: ProfileLearningService;
   observer?: PhotoObserver;
   registry: Registry;

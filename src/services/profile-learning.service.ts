@@ -1,13 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { AttendanceRecord, AttendanceStatus, MarkSource } from '../entities/attendance-record.entity';
 import { FaceSample, FaceSampleSource } from '../entities/face-sample.entity';
-import { MatchDecision, PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
+import { PhotoFace, ReviewStatus } from '../entities/photo-face.entity';
 import { SubmittedPhoto } from '../entities/submitted-photo.entity';
+import type { Embeddings } from '../inference';
+import { cosine, MatchDecision } from '../inference/matcher';
 import type { Logger } from '../observability/logger';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import { faceSourceCrop } from '../storage/face-crop';
 import type { FileStorage } from '../storage/file-storage';
-import type { Embeddings } from './inference-contract';
 import type { RosterService } from './roster.service';
 
 /**
@@ -267,18 +268,6 @@ export class ProfileLearningService {
     }
   }
 }
-
-const cosine = (a: number[], b: number[]) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / (Math.sqrt(na * nb) || 1);
-};
 
 /**
  * True when, under every model both sides have, the profile already holds a face at least

@@ -8,7 +8,6 @@ import { InferenceError } from '../inference';
 import type { Logger } from '../observability/logger';
 import type { FaceEmbeddingRepository } from '../repositories/face-embedding.repository';
 import type { FileStorage } from '../storage/file-storage';
-import { analyzeWithModels, engineModels, faceEmbeddings } from './inference-contract';
 import type { RosterService } from './roster.service';
 
 /** Queue name and payload of the background re-embedding (job-queue contract of the brief). */
@@ -71,7 +70,7 @@ export class ReembedService {
 
   /** The job handler: embeds, with `data.model`, every stored sample lacking it. */
   readonly handle = async (data: ReembedJobData, ctx: JobContext): Promise<void> => {
-    if (!engineModels(this.engine).includes(data.model)) {
+    if (!this.engine.models.includes(data.model)) {
       // Not loaded here (failed to load, or configured away): nothing can be done by retrying now.
       this.log.warn({ model: data.model }, 're-embedding skipped: model not loaded');
       return;
@@ -102,7 +101,7 @@ export class ReembedService {
    */
   async start(): Promise<string[]> {
     const started: string[] = [];
-    for (const model of engineModels(this.engine)) {
+    for (const model of this.engine.models) {
       const missing = await this.countMissing(model);
       this.pending?.set({ model }, missing);
       if (missing === 0 || this.running.has(model)) {
@@ -131,7 +130,7 @@ export class ReembedService {
   async progress(viewer: Viewer): Promise<ReembedProgress[]> {
     const admin = requireAdmin(viewer);
     const result: ReembedProgress[] = [];
-    for (const model of engineModels(this.engine)) {
+    for (const model of this.engine.models) {
       const [row] = await this.dataSource.query<{ total: string; embedded: string; failed: string }[]>(
         `SELECT count(*) AS total,
                 count(e.face_sample_id) AS embedded,
@@ -191,7 +190,7 @@ export class ReembedService {
     }
     let analysis;
     try {
-      analysis = await analyzeWithModels(this.engine, bytes, [model], { maxFaces: 3, tiling: false });
+      analysis = await this.engine.analyze(bytes, { maxFaces: 3, tiling: false, models: [model] });
     } catch (error) {
       if (error instanceof InferenceError && error.code !== 'INFERENCE_UNAVAILABLE') {
         await fail(error.code);
@@ -207,7 +206,7 @@ export class ReembedService {
         Math.hypot(a.box.x + a.box.width / 2 - cx, a.box.y + a.box.height / 2 - cy) -
         Math.hypot(b.box.x + b.box.width / 2 - cx, b.box.y + b.box.height / 2 - cy),
     )[0];
-    const embedding = face ? faceEmbeddings(face)[model] : undefined;
+    const embedding = face ? face.embeddings[model] : undefined;
     if (!embedding) {
       await fail('NO_FACE_DETECTED');
       return;

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Cache } from '../cache/cache';
 import { CourseEnrollment } from '../entities/course-enrollment.entity';
+import type { RosterProfile } from '../inference/matcher';
 import type { Loaders } from '../loaders';
-import type { RosterProfile } from './inference-contract';
 
 export type RosterEntry = RosterProfile;
 

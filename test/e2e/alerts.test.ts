@@ -114,9 +114,6 @@ describe('alerts', () => {
       AT_RISK_ABSENCE_STREAK: '3',
     });
     client = wsClient(app.api);
-    let connected!: () => void;
-    const ready = new Promise<void>((r) => (connected = r));
-    client.on('connected', () => setTimeout(connected, 200));
     unsubscribe = client.subscribe<AlertEvent['alertChanged']>(
       { query: ALERT_CHANGED },
       {
@@ -129,7 +126,8 @@ describe('alerts', () => {
         complete: () => undefined,
       },
     );
-    await ready;
+    // Listening once the server counts the subscription as live (graphql-ws acknowledges none).
+    await until('the alert subscription to be live', () => app.liveSubscriptions() >= 1 || undefined);
   });
 
   afterAll(async () => {

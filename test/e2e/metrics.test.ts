@@ -175,7 +175,8 @@ describe('metrics', () => {
     } finally {
       await client.dispose();
     }
-    await new Promise((r) => setTimeout(r, 200));
+    // The server ends the subscription when it sees the socket close: wait for that, then read the gauge.
+    await expect.poll(() => app.liveSubscriptions(), { timeout: 5_000 }).toBe(0);
     expect(sample((await scrape(app)).text, 'rollcall_active_subscriptions')).toBe(0);
   });
 

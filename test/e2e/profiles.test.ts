@@ -10,7 +10,6 @@ import { PhotoFace } from '../../src/entities/photo-face.entity';
 import { createLoaders } from '../../src/loaders';
 import { createLogger } from '../../src/observability/logger';
 import { FaceEmbeddingRepository } from '../../src/repositories/face-embedding.repository';
-import { engineModels } from '../../src/services/inference-contract';
 import {
   DEFAULT_LEARNING_POLICY,
   ProfileLearningService,
@@ -139,7 +138,7 @@ describe('profiles across models (issue 10)', () => {
         (await gqlOk<{ startSession: { id: string } }>(teacher, START_SESSION, { courseId })).startSession.id,
       );
     }
-    models = engineModels(app.engine);
+    models = app.engine.models;
     repo = new FaceEmbeddingRepository(app.dataSource, () => models);
     roster = new RosterService(app.dataSource, app.cache, 300, () => models);
     storage = new FileStorage(app.storageDir);

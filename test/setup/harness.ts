@@ -14,6 +14,8 @@ export interface Endpoint {
   wsUrl: string;
   /** `Authorization` header value, e.g. `Bearer <jwt>` or `ApiKey <key>`; none = anonymous. */
   authorization?: string;
+  /** The serving instance's count of live subscriptions, so a subscriber knows when it is listening. */
+  liveSubscriptions?: () => number;
 }
 
 export interface TestApp extends App {
@@ -65,7 +67,11 @@ export async function startTestApp(
     ...overrides,
   });
   const app = await startApp(env, options);
-  const anonymous: Endpoint = { url: app.url, wsUrl: app.wsUrl };
+  const anonymous: Endpoint = {
+    url: app.url,
+    wsUrl: app.wsUrl,
+    liveSubscriptions: () => app.liveSubscriptions(),
+  };
   // Through the service, not HTTP: a test's own sign-ins must not spend the per-address request
   // budget that several instances share through Redis (login over HTTP has its own tests).
   const login = async (email: string, password: string): Promise<Endpoint> => {
@@ -194,13 +200,64 @@ export function face(relative: string): Promise<Buffer> {
   return readFile(path.join(FACES_DIR, relative));
 }
 
+/** Each client's server-side count of live subscriptions (see collect's `ready`). */
+const liveCounts = new WeakMap<Client, () => number>();
+/** Per server: subscriptions asked for and not yet seen live, so parallel subscribers each wait for theirs. */
+const awaiting = new WeakMap<() => number, { count: number }>();
+
 export function wsClient(endpoint: Endpoint): Client {
-  return createClient({
+  const client = createClient({
     url: endpoint.wsUrl,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: true,
     connectionParams: endpoint.authorization ? { authorization: endpoint.authorization } : {},
+  });
+  if (endpoint.liveSubscriptions) {
+    liveCounts.set(client, endpoint.liveSubscriptions);
+  }
+  return client;
+}
+
+/**
+ * Resolves once the server counts one more live subscription than it had (plus those still awaited),
+ * i.e. once the server is listening for this one's events; or when `settled` does (a refused one).
+ * graphql-ws sends no acknowledgement per subscription, so the server's own count is the signal.
+ */
+function listening(client: Client, settled: Promise<unknown>): Promise<void> {
+  const live = liveCounts.get(client);
+  if (!live) {
+    return new Promise<void>((resolve) => client.on('connected', () => resolve()));
+  }
+  let pending = awaiting.get(live);
+  if (!pending) {
+    pending = { count: 0 };
+    awaiting.set(live, pending);
+  }
+  const target = live() + pending.count + 1;
+  pending.count++;
+  const waiting = pending;
+  return new Promise<void>((resolve) => {
+    let over = false;
+    const finish = () => {
+      if (!over) {
+        over = true;
+        waiting.count--;
+        resolve();
+      }
+    };
+    void settled.finally(finish);
+    const poll = () => {
+      if (over) {
+        return;
+      }
+      if (live() >= target) {
+        finish();
+      } else {
+        setTimeout(poll, 5);
+      }
+    };
+    poll();
   });
 }
 
@@ -214,8 +271,6 @@ export function collect<T>(
 ): { done: Promise<T[]>; ready: Promise<void>; errors: GqlError[] } {
   const events: T[] = [];
   const errors: GqlError[] = [];
-  let ready!: () => void;
-  const readyPromise = new Promise<void>((r) => (ready = r));
   const done = new Promise<T[]>((resolve, reject) => {
     const timer = setTimeout(() => {
       dispose();
@@ -248,9 +303,14 @@ export function collect<T>(
       },
     );
   });
-  // graphql-ws acknowledges the connection before subscribing; a short grace lets SUBSCRIBE land.
-  client.on('connected', () => setTimeout(ready, 200));
-  return { done, ready: readyPromise, errors };
+  return {
+    done,
+    ready: listening(
+      client,
+      done.catch(() => undefined),
+    ),
+    errors,
+  };
 }
 
 export const codesOf = (result: { errors?: GqlError[] }) =>

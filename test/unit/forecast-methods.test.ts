@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlidingCounter, SlidingSamples } from '../../src/observability/metrics';
+import { SlidingCounter, SlidingSamples } from '../../src/observability/sliding-window';
 import {
   backtest,
   exponentialSmoothing,

@@ -2,9 +2,8 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { clearSession, sessionStore } from '@/lib/auth';
-import { capabilitiesStore } from '@/lib/capabilities';
 import { checkNow, reachableStore } from '@/lib/reachability';
 import { useStore } from '@/lib/store';
 import { useIsAdmin } from '@/lib/use-role';
@@ -26,13 +25,18 @@ function Banner() {
   );
 }
 
+const noSubscription = () => () => undefined;
+const inBrowser = () => true;
+const onServer = () => false;
+
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
-  const caps = useStore(capabilitiesStore, null);
   const session = useStore(sessionStore, null);
+  // The stored session is read in the browser only: while hydrating the static page it is unknown.
+  const mounted = useSyncExternalStore(noSubscription, inBrowser, onServer);
   const isLogin = pathname.startsWith('/login');
-  const needsLogin = Boolean(caps?.auth && !session && !isLogin);
+  const needsLogin = mounted && !session && !isLogin;
   const isAdmin = useIsAdmin();
   const current = (prefix: string) => (pathname.startsWith(prefix) ? 'page' : undefined);
 
@@ -104,13 +108,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </header>
       )}
       <main id="main" className={styles.main}>
-        {isLogin ? (
-          children
-        ) : caps === null || needsLogin ? (
-          <Loading label="Connecting to Rollcall…" />
-        ) : (
-          children
-        )}
+        {isLogin ? children : !mounted || needsLogin ? <Loading label="Connecting to Rollcall…" /> : children}
       </main>
     </>
   );

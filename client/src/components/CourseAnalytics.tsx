@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useQuery } from 'urql';
 import type { RiskReason } from '@/gql/graphql';
 import { formatDate, formatPercent } from '@/lib/format';
-import { CourseAnalyticsQuery } from '@/lib/operations';
+import { CourseAnalyticsQuery } from './course-analytics-operations';
 import { Empty, ErrorNote, Loading } from './States';
 
 const FORECAST_SESSIONS = 3;

@@ -1,9 +1,8 @@
 'use client';
 
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Provider } from 'urql';
 import { initSession, sessionStore } from '@/lib/auth';
-import { loadCapabilities } from '@/lib/capabilities';
 import { apiClientFor } from '@/lib/client';
 import { useStore } from '@/lib/store';
 import { AppShell } from './AppShell';
@@ -14,9 +13,6 @@ if (typeof window !== 'undefined') {
 
 export function Providers({ children }: { children: ReactNode }) {
   const session = useStore(sessionStore, null);
-  useEffect(() => {
-    void loadCapabilities();
-  }, []);
   // Server-side (static export) rendering never runs a query; the browser builds the real client.
   const client = apiClientFor(session?.user.id ?? 'anonymous');
   return (

@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import { graphqlHttpUrl } from './config';
 import { type AuthPayloadFieldsFragment } from '@/gql/graphql';
-import { RefreshSessionMutation } from './operations';
+import { RefreshSessionMutation } from './auth-operations';
 import { createStore } from './store';
 
 // Tokens of the signed-in teacher. The access token goes on every request (HTTP header, graphql-ws

@@ -1,13 +1,14 @@
 import type { CombinedError } from '@urql/core';
+import type { ErrorCode } from '@/gql/graphql';
 
 // Every failure the dashboard shows goes through here: the server's extensions.code becomes words a
-// teacher understands. Codes come from ../src/services/domain-error.ts, Apollo and graphql-upload.
+// teacher understands. The domain codes are the schema's ErrorCode enum (typed, so a new or renamed
+// code fails the typecheck); the rest come from Apollo, graphql-upload and the network.
 
 export const NETWORK_ERROR = 'NETWORK_ERROR';
 
-export const MESSAGES: Record<string, string> = {
+const DOMAIN_MESSAGES: Record<ErrorCode, string> = {
   BAD_USER_INPUT: 'Some of the information is not valid. Please check the highlighted fields.',
-  BAD_REQUEST: 'The request could not be understood. Please try again.',
   NOT_FOUND: 'This item does not exist any more. It may have been deleted.',
   CONFLICT: 'This clashes with something already there (same course code, student number or photo).',
   FORBIDDEN: 'You do not have permission to do this.',
@@ -24,6 +25,11 @@ export const MESSAGES: Record<string, string> = {
   RATE_LIMITED: 'Too many requests in a short time. Wait a moment and try again.',
   INFERENCE_BUDGET_EXCEEDED:
     'Many photos are being analysed right now. Wait a minute, then send this photo again.',
+};
+
+export const MESSAGES: Record<string, string> = {
+  ...DOMAIN_MESSAGES,
+  BAD_REQUEST: 'The request could not be understood. Please try again.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on the server. Please try again.',
   GRAPHQL_VALIDATION_FAILED: 'The dashboard and the server versions do not match. Reload the page.',
   GRAPHQL_PARSE_FAILED: 'The dashboard and the server versions do not match. Reload the page.',

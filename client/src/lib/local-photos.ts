@@ -1,5 +1,5 @@
 // Object URLs of photos uploaded from this browser, by photo id: the session and review pages draw
-// boxes over them when the server gives no image URL (or before a signed URL loads).
+// boxes over them at once, before the signed image URL has loaded.
 
 const byPhotoId = new Map<string, string>();
 

@@ -2,7 +2,7 @@
 
 import { useQuery } from 'urql';
 import { sessionStore } from './auth';
-import { MeQuery } from './operations';
+import { MeQuery } from './auth-operations';
 import { useStore } from './store';
 
 /**

@@ -16,7 +16,7 @@ import {
   CreateUserMutation,
   RevokeApiKeyMutation,
   UsersQuery,
-} from '@/lib/operations';
+} from './operations';
 
 const AUDIT_PAGE = 25;
 const MIN_PASSWORD = 10;

@@ -3,7 +3,7 @@
 import { useRef, useState } from 'react';
 import { describeError } from '@/lib/errors';
 import { formatPercent } from '@/lib/format';
-import { EnrollFacesMutation } from '@/lib/operations';
+import { EnrollFacesMutation } from '@/app/student/operations';
 import { uploadMutation } from '@/lib/upload';
 
 interface Student {

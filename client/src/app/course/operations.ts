@@ -46,7 +46,61 @@ export const ImportRosterMutation = graphql(`
   }
 `);
 
-// The course's weekly timetable (issue #15): sessions open and close on their own at slot times.
+export const CourseQuery = graphql(`
+  query Course($id: ID!) {
+    course(id: $id) {
+      id
+      code
+      name
+      createdAt
+      students(take: 200) {
+        total
+        items {
+          id
+          externalId
+          name
+          email
+          consentGivenAt
+          faces {
+            id
+          }
+        }
+      }
+      sessions(take: 200) {
+        total
+        items {
+          id
+          openedAt
+          closedAt
+          isOpen
+          records {
+            id
+            status
+          }
+        }
+      }
+    }
+  }
+`);
+export const AddStudentMutation = graphql(`
+  mutation AddStudent($input: AddStudentInput!) {
+    addStudent(input: $input) {
+      id
+      externalId
+      name
+    }
+  }
+`);
+export const StartSessionMutation = graphql(`
+  mutation StartSession($courseId: ID!, $options: StartSessionOptions) {
+    startSession(courseId: $courseId, options: $options) {
+      id
+      openedAt
+      lateAfter
+    }
+  }
+`);
+
 export const CourseScheduleQuery = graphql(`
   query CourseSchedule($courseId: ID!) {
     courseSchedule(courseId: $courseId) {

@@ -7,12 +7,11 @@ import { useMutation, useQuery } from 'urql';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import { formatDateTime } from '@/lib/format';
-import { AddStudentMutation, CourseQuery, StartSessionMutation } from '@/lib/operations';
+import { AddStudentMutation, CourseClassQuery, CourseQuery, StartSessionMutation } from './operations';
 import { useParam } from '@/lib/use-param';
 import { AttendanceExport } from './AttendanceExport';
 import { BulkEnrollment } from './BulkEnrollment';
 import { ClassListImport } from './ClassListImport';
-import { CourseClassQuery } from './operations';
 import { Timetable } from './Timetable';
 
 function AddStudent({ courseId, onAdded }: { courseId: string; onAdded: () => void }) {

@@ -6,7 +6,7 @@ import { useMutation, useQuery } from 'urql';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import { formatDateTime } from '@/lib/format';
-import { CoursesQuery, CreateCourseMutation } from '@/lib/operations';
+import { CoursesQuery, CreateCourseMutation } from './operations';
 
 function CreateCourse({ onCreated }: { onCreated: () => void }) {
   const [code, setCode] = useState('');

@@ -1,14 +1,12 @@
 'use client';
 
-import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { ErrorNote, Loading } from '@/components/States';
 import { saveSession, sessionStore } from '@/lib/auth';
-import { capabilitiesStore } from '@/lib/capabilities';
 import { codeOf } from '@/lib/errors';
-import { LoginMutation } from '@/lib/operations';
+import { LoginMutation } from '@/lib/auth-operations';
 import { useStore } from '@/lib/store';
 import styles from './login.module.css';
 
@@ -20,7 +18,6 @@ function safeNext(next: string | null): string {
 function LoginForm() {
   const router = useRouter();
   const next = safeNext(useSearchParams().get('next'));
-  const caps = useStore(capabilitiesStore, null);
   const session = useStore(sessionStore, null);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -44,16 +41,6 @@ function LoginForm() {
     }
   };
 
-  if (caps === null) {
-    return <Loading label="Connecting to Rollcall…" />;
-  }
-  if (!caps.auth) {
-    return (
-      <p>
-        This Rollcall server does not ask for a sign-in. <Link href="/courses/">Go to your courses</Link>
-      </p>
-    );
-  }
   const wrongPassword = error && codeOf(error) === 'UNAUTHENTICATED';
   return (
     <form className="stack" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">

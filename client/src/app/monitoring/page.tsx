@@ -14,7 +14,7 @@ import {
   AlertsQuery,
   MetricsUpdatedSubscription,
   SystemMetricsQuery,
-} from '@/lib/operations';
+} from './operations';
 
 type Snapshot = SystemMetricsFieldsFragment;
 

@@ -17,7 +17,7 @@ import {
   STATUS_LABEL,
   STATUSES,
 } from '@/lib/format';
-import { ReportQuery as Report } from '@/lib/operations';
+import { ReportQuery as Report } from './operations';
 import { useParam } from '@/lib/use-param';
 
 type Course = ReportQuery['course'];

@@ -93,3 +93,24 @@ export const DismissUnknownFacesMutation = graphql(`
     dismissUnknownFaces(sessionId: $sessionId)
   }
 `);
+
+export const ConfirmFaceMutation = graphql(`
+  mutation ConfirmFace($faceId: ID!, $studentId: ID) {
+    confirmFace(faceId: $faceId, studentId: $studentId) {
+      id
+      reviewStatus
+      student {
+        id
+        name
+      }
+    }
+  }
+`);
+export const DismissFaceMutation = graphql(`
+  mutation DismissFace($faceId: ID!) {
+    dismissFace(faceId: $faceId) {
+      id
+      reviewStatus
+    }
+  }
+`);

@@ -13,10 +13,14 @@ import { mediaUrl } from '@/lib/config';
 import { describeError } from '@/lib/errors';
 import { confidenceWords, formatDateTime, formatPercent, STATUS_LABEL } from '@/lib/format';
 import { localPhotoUrl } from '@/lib/local-photos';
-import { ConfirmFaceMutation, DismissFaceMutation } from '@/lib/operations';
-import { useCapabilities } from '@/lib/use-capabilities';
+import {
+  ConfirmFaceMutation,
+  DismissFaceMutation,
+  DismissUnknownFacesMutation,
+  ReviewDecisionImagesQuery,
+  ReviewDecisionsQuery,
+} from './operations';
 import { useParam } from '@/lib/use-param';
-import { DismissUnknownFacesMutation, ReviewDecisionImagesQuery, ReviewDecisionsQuery } from './operations';
 
 type Session = ReviewData['session'];
 type Item = Session['reviewQueue']['items'][number];
@@ -213,26 +217,22 @@ function ReviewCard({
 
 function ReviewPage() {
   const sessionId = useParam('session');
-  const caps = useCapabilities();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ReviewDecisionsQuery,
     variables: { sessionId },
     pause: !sessionId,
   });
-  const wantImages = caps.faceImages || caps.photoImages || caps.sampleImages;
   const [imageData, refetchImages] = useQuery({
     query: ReviewDecisionImagesQuery,
     variables: { sessionId },
-    pause: !sessionId || !wantImages,
+    pause: !sessionId,
   });
   const [message, setMessage] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [dismissedAll, dismissUnknown] = useMutation(DismissUnknownFacesMutation);
   const reload = () => {
     refetch({ requestPolicy: 'network-only' });
-    if (wantImages) {
-      refetchImages({ requestPolicy: 'network-only' });
-    }
+    refetchImages({ requestPolicy: 'network-only' });
   };
 
   const images = useMemo<Images>(() => {

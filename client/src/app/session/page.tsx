@@ -25,15 +25,15 @@ import {
   AttendanceMarkedSubscription,
   CloseSessionMutation,
   MarkAttendanceMutation,
+  MarkNotSeenAbsentMutation,
   PhotoProcessedSubscription,
   SessionPhotoImagesQuery,
   SessionQuery,
+  SessionSafetyQuery,
   SubmitPhotoMutation,
-} from '@/lib/operations';
+} from './operations';
 import { uploadMutation } from '@/lib/upload';
-import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
-import { MarkNotSeenAbsentMutation, SessionSafetyQuery } from './operations';
 
 interface Upload {
   key: string;
@@ -141,7 +141,6 @@ function RollRow({
 
 function SessionPage() {
   const id = useParam('id');
-  const caps = useCapabilities();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: SessionQuery,
     variables: { id },
@@ -213,7 +212,7 @@ function SessionPage() {
   const [images, refetchImages] = useQuery({
     query: SessionPhotoImagesQuery,
     variables: { id },
-    pause: !id || !caps.photoImages || photos.length === 0,
+    pause: !id || photos.length === 0,
   });
   const imageById = useMemo(
     () => new Map((images.data?.session.photos.items ?? []).map((p) => [p.id, p.imageUrl ?? undefined])),
@@ -227,11 +226,9 @@ function SessionPage() {
       seenDone.current = donePhotos;
       refetch({ requestPolicy: 'network-only' });
       refetchSafety({ requestPolicy: 'network-only' });
-      if (caps.photoImages) {
-        refetchImages({ requestPolicy: 'network-only' });
-      }
+      refetchImages({ requestPolicy: 'network-only' });
     }
-  }, [donePhotos, refetch, refetchSafety, refetchImages, caps.photoImages]);
+  }, [donePhotos, refetch, refetchSafety, refetchImages]);
 
   const patch = (key: string, change: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...change } : u)));

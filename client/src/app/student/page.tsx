@@ -9,7 +9,7 @@ import { FaceCrop } from '@/components/FaceCrop';
 import { PageTitle } from '@/components/PageTitle';
 import { Empty, ErrorNote, Loading } from '@/components/States';
 import { WebcamCapture } from '@/components/WebcamCapture';
-import type { AssessFaceMutation as AssessFaceData } from '@/gql/graphql';
+import type { AssessFaceMutation as AssessFaceData, QualityIssue } from '@/gql/graphql';
 import { mediaUrl } from '@/lib/config';
 import { ApiError, describeCode, describeError } from '@/lib/errors';
 import { downloadJson } from '@/lib/download';
@@ -25,15 +25,13 @@ import {
   StudentFaceImagesQuery,
   StudentQuery,
   WithdrawConsentMutation,
-} from '@/lib/operations';
+} from './operations';
 import { uploadMutation } from '@/lib/upload';
-import { useCapabilities } from '@/lib/use-capabilities';
 import { useParam } from '@/lib/use-param';
 import { History } from './History';
 
 type Verdict =
   | { state: 'checking' }
-  | { state: 'unchecked' }
   | { state: 'assessed'; result: AssessFaceData['assessFace'] }
   | { state: 'error'; message: string };
 
@@ -47,18 +45,19 @@ interface Pending {
 
 let pendingSeq = 0;
 
-const ISSUES: Record<string, string> = {
+const ISSUES: Record<QualityIssue, string> = {
   TOO_SMALL: 'face too small',
   BLURRY: 'blurred',
   POSE: 'face turned away',
-  DARK: 'too dark',
-  BRIGHT: 'too bright',
+  UNDEREXPOSED: 'too dark',
+  OVEREXPOSED: 'too bright',
+  LOW_DETECTION_SCORE: 'face hard to make out',
 };
 
-const issueWords = (issue: string): string => ISSUES[issue] ?? issue.toLowerCase().replace(/_/g, ' ');
+const issueWords = (issue: QualityIssue): string => ISSUES[issue];
 
 function isAcceptable(p: Pending): boolean {
-  return p.verdict.state === 'unchecked' || (p.verdict.state === 'assessed' && p.verdict.result.ok);
+  return p.verdict.state === 'assessed' && p.verdict.result.ok;
 }
 
 function VerdictText({ verdict }: { verdict: Verdict }) {
@@ -69,8 +68,6 @@ function VerdictText({ verdict }: { verdict: Verdict }) {
           <span className="spinner" aria-hidden="true" /> Checking the face…
         </span>
       );
-    case 'unchecked':
-      return <span className="muted small">Checked when saved</span>;
     case 'error':
       return <span className="badge bad">{verdict.message}</span>;
     case 'assessed':
@@ -86,7 +83,6 @@ function VerdictText({ verdict }: { verdict: Verdict }) {
 }
 
 function Enroll({ studentId, onEnrolled }: { studentId: string; onEnrolled: () => void }) {
-  const caps = useCapabilities();
   const [pending, setPending] = useState<Pending[]>([]);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -103,22 +99,20 @@ function Enroll({ studentId, onEnrolled }: { studentId: string; onEnrolled: () =
     const added = files.map((file) => {
       const url = URL.createObjectURL(file);
       urls.current.push(url);
-      const verdict: Verdict = caps.assessFace ? { state: 'checking' } : { state: 'unchecked' };
+      const verdict: Verdict = { state: 'checking' };
       return { key: `p${++pendingSeq}`, file, url, verdict };
     });
     setPending((list) => [...list, ...added]);
-    if (caps.assessFace) {
-      void (async () => {
-        for (const p of added) {
-          try {
-            const data = await uploadMutation(AssessFaceMutation, {}, { photo: p.file });
-            update(p.key, { verdict: { state: 'assessed', result: data.assessFace } });
-          } catch (e) {
-            update(p.key, { verdict: { state: 'error', message: describeError(e) } });
-          }
+    void (async () => {
+      for (const p of added) {
+        try {
+          const data = await uploadMutation(AssessFaceMutation, {}, { photo: p.file });
+          update(p.key, { verdict: { state: 'assessed', result: data.assessFace } });
+        } catch (e) {
+          update(p.key, { verdict: { state: 'error', message: describeError(e) } });
         }
-      })();
-    }
+      }
+    })();
   };
 
   const toSave = pending.filter(isAcceptable);
@@ -369,7 +363,6 @@ function StudentPage() {
   const id = useParam('id');
   const courseId = useParam('course');
   const router = useRouter();
-  const caps = useCapabilities();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: StudentQuery,
     variables: { id },
@@ -378,7 +371,7 @@ function StudentPage() {
   const [images, refetchImages] = useQuery({
     query: StudentFaceImagesQuery,
     variables: { id },
-    pause: !id || !caps.sampleImages,
+    pause: !id,
   });
   const [deletedFace, deleteFace] = useMutation(DeleteFaceMutation);
   const [deletedStudent, deleteStudent] = useMutation(DeleteStudentMutation);
@@ -390,9 +383,7 @@ function StudentPage() {
 
   const reload = () => {
     refetch({ requestPolicy: 'network-only' });
-    if (caps.sampleImages) {
-      refetchImages({ requestPolicy: 'network-only' });
-    }
+    refetchImages({ requestPolicy: 'network-only' });
   };
 
   if (!id) {
