@@ -21,12 +21,13 @@ import {
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { callerKey, type Viewer } from './auth/viewer';
+import { actorId, callerKey, type Viewer } from './auth/viewer';
 import type { Logger } from './observability/logger';
 import type { ServerObservability } from './observability/metrics';
 import type { Context } from './schema/context';
 import { classifyError, formatError, withoutSuggestions } from './schema/errors';
 import { queryCostRule } from './schema/query-cost';
+import { sharedEventSubscribe } from './schema/shared-subscribe';
 import type { MediaKind } from './services/media.service';
 
 export interface HttpOptions {
@@ -237,6 +238,15 @@ export async function startHttpServer(
   const wsCleanup = useServer<Record<string, unknown>, SocketState>(
     {
       schema,
+      // One execution per live event and identical operation of one caller, not per subscriber.
+      subscribe: sharedEventSubscribe((contextValue) => {
+        const viewer = (contextValue as Context).viewer;
+        if (viewer.kind === 'anonymous') {
+          return null;
+        }
+        // A subscription's context keeps the viewer it started with, role included.
+        return `${viewer.institutionId} ${actorId(viewer)} ${viewer.kind === 'user' ? viewer.role : ''}`;
+      }),
       // Credentials come in connection_init; refusing closes the socket with 4403 Forbidden.
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
