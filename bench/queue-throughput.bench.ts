@@ -174,21 +174,27 @@ async function throughput(api: Instance, images: Buffer[]): Promise<{ perSecond:
   return { perSecond: ids.length / (phase.spanMs / 1000), phase };
 }
 
-/** One at a time: each photo's submittedAt -> processedAt, and its inference time. */
-async function oneAtATime(
-  api: Instance,
-  images: Buffer[],
-): Promise<{ latency: number[]; inference: number[] }> {
-  const sessionId = await api.session();
-  const latency: number[] = [];
-  const inference: number[] = [];
+interface Sequential {
+  latency: number[];
+  inference: number[];
+}
+
+/**
+ * One at a time, alternating photo by photo between the paths so that both see the same load on a
+ * shared machine: each photo's submittedAt -> processedAt, and its inference time.
+ */
+async function oneAtATime(paths: Instance[], images: Buffer[]): Promise<Sequential[]> {
+  const sessions = await Promise.all(paths.map((p) => p.session()));
+  const out = paths.map((): Sequential => ({ latency: [], inference: [] }));
   for (const image of images) {
-    const id = await submit(api.app.url, api.token, sessionId, image);
-    const [row] = (await finished(api.app, [id])).rows;
-    latency.push(row!.processedAt!.getTime() - row!.submittedAt.getTime());
-    inference.push(row!.processingMs ?? 0);
+    for (const [i, api] of paths.entries()) {
+      const id = await submit(api.app.url, api.token, sessions[i]!, image);
+      const [row] = (await finished(api.app, [id])).rows;
+      out[i]!.latency.push(row!.processedAt!.getTime() - row!.submittedAt.getTime());
+      out[i]!.inference.push(row!.processingMs ?? 0);
+    }
   }
-  return { latency, inference };
+  return out;
 }
 
 interface Worker {
@@ -234,23 +240,40 @@ async function main(): Promise<void> {
     `${PHOTOS} photos at once, ${ONE_AT_A_TIME} one at a time (LFW 250x250), one inference thread per process`,
   );
 
-  // 1. BullMQ: an API without inference, then one and two worker processes.
+  // An API without inference on BullMQ (worker processes run the photos), and an instance without
+  // Redis running its own pool and in-process queue; same database, same storage driver.
   const api = await instance({ INFERENCE_MODE: 'remote' });
+  const local = await instance({ REDIS_URL: undefined, INFERENCE_MODE: 'local' });
   const workers: Worker[] = [];
-  let one: Awaited<ReturnType<typeof throughput>>;
-  let two: Awaited<ReturnType<typeof throughput>>;
-  let queued: Awaited<ReturnType<typeof oneAtATime>>;
   try {
     workers.push(spawnWorker('worker-1'));
     await workers[0]!.ready;
-    await oneAtATime(api, images.slice(0, 2)); // warm-up: models compiled, connections open
-    queued = await oneAtATime(api, images.slice(0, ONE_AT_A_TIME));
-    one = await throughput(api, images.slice(0, PHOTOS));
+    await oneAtATime([api, local], images.slice(0, 2)); // warm-up: models compiled, connections open
+    const [queued, embedded] = (await oneAtATime([api, local], images.slice(0, ONE_AT_A_TIME))) as [
+      Sequential,
+      Sequential,
+    ];
+    const outside = (s: Sequential) => p50(s.latency.map((l, i) => l - s.inference[i]!));
+    out(
+      `one at a time, BullMQ + worker process: p50 ${ms(p50(queued.latency))} submitted -> done, ` +
+        `of which inference ${ms(p50(queued.inference))}, the rest ${ms(outside(queued))}`,
+    );
+    out(
+      `one at a time, in-process queue and pool: p50 ${ms(p50(embedded.latency))} submitted -> done, ` +
+        `of which inference ${ms(p50(embedded.inference))}, the rest ${ms(outside(embedded))}`,
+    );
+    out(
+      `queue overhead per photo (p50, outside inference): ${ms(outside(queued) - outside(embedded))}; ` +
+        `whole path ${(p50(queued.latency) / p50(embedded.latency)).toFixed(2)}x the in-process one`,
+    );
+    await local.app.close();
+
+    const one = await throughput(api, images.slice(0, PHOTOS));
     out(`1 worker process:  ${one.perSecond.toFixed(3)} photos/s (${PHOTOS} in ${ms(one.phase.spanMs)})`);
     workers.push(spawnWorker('worker-2'));
     await workers[1]!.ready;
     await throughput(api, images.slice(0, 4)); // warm-up of the second worker (both take jobs)
-    two = await throughput(api, images.slice(0, PHOTOS));
+    const two = await throughput(api, images.slice(0, PHOTOS));
     out(`2 worker processes: ${two.perSecond.toFixed(3)} photos/s (${PHOTOS} in ${ms(two.phase.spanMs)})`);
     out(`2 workers / 1 worker: ${(two.perSecond / one.perSecond).toFixed(2)}x`);
   } finally {
@@ -259,30 +282,6 @@ async function main(): Promise<void> {
     workers.forEach((w) => w.child.kill('SIGKILL'));
     await api.app.close();
   }
-
-  // 2. The in-process path: no Redis, the instance's own pool and in-process queue.
-  const local = await instance({ REDIS_URL: undefined, INFERENCE_MODE: 'local' });
-  let embedded: Awaited<ReturnType<typeof oneAtATime>>;
-  try {
-    await oneAtATime(local, images.slice(0, 2)); // warm-up
-    embedded = await oneAtATime(local, images.slice(0, ONE_AT_A_TIME));
-  } finally {
-    await local.app.close();
-  }
-  const overhead = p50(queued.latency) - p50(embedded.latency);
-  out(
-    `one at a time, BullMQ + worker process: p50 ${ms(p50(queued.latency))} submitted -> done ` +
-      `(inference ${ms(p50(queued.inference))})`,
-  );
-  out(
-    `one at a time, in-process queue and pool: p50 ${ms(p50(embedded.latency))} submitted -> done ` +
-      `(inference ${ms(p50(embedded.inference))})`,
-  );
-  out(
-    `queue overhead per photo (p50): ${ms(overhead)}, ${(p50(queued.latency) / p50(embedded.latency)).toFixed(2)}x the in-process path; ` +
-      `outside inference: ${ms(p50(queued.latency.map((l, i) => l - queued.inference[i]!)))} vs ` +
-      `${ms(p50(embedded.latency.map((l, i) => l - embedded.inference[i]!)))}`,
-  );
 }
 
 main().then(
