@@ -92,8 +92,7 @@ async function subscriberProcess(): Promise<void> {
             {
               next: () => {
                 if (!armed) {
-                  seen.add(index);
-                  if (seen.size === SUBSCRIBERS) {
+                  if (!seen.has(index) && seen.add(index).size === SUBSCRIBERS) {
                     process.send!({ ready: true });
                   }
                   return;
@@ -114,9 +113,9 @@ async function subscriberProcess(): Promise<void> {
   }
   await new Promise<void>((resolve) => process.once('message', () => setTimeout(resolve, 1_000)));
   await Promise.race([Promise.all(done), new Promise((r) => setTimeout(r, 60_000))]);
-  process.send!({ receipts });
   clients.forEach((c) => void c.dispose());
-  process.disconnect();
+  // Disconnecting only once the (large) message is handed over, or it is lost.
+  process.send!({ receipts }, () => process.disconnect());
 }
 
 interface RunResult {
@@ -149,11 +148,14 @@ async function run(
     messages.push(m as (typeof messages)[number]);
     wake();
   });
-  const nextMessage = async () => {
-    while (messages.length === 0) {
+  const nextMessage = async (kind: 'ready' | 'armed' | 'receipts') => {
+    for (;;) {
+      const found = messages.findIndex((m) => kind in m);
+      if (found >= 0) {
+        return messages.splice(found, 1)[0]!;
+      }
       await new Promise<void>((r) => (wake = r));
     }
-    return messages.shift()!;
   };
   const statuses = ['PRESENT', 'LATE', 'ABSENT', 'EXCUSED'];
   const mark = (i: number, note: string) =>
@@ -176,9 +178,9 @@ async function run(
     await new Promise((r) => setTimeout(r, 1_000));
   }
   process.stderr.write(`every subscription in place after ${((Date.now() - probing) / 1000).toFixed(1)} s\n`);
-  await nextMessage();
+  await nextMessage('ready');
   child.send({ go: true });
-  await nextMessage();
+  await nextMessage('armed');
   const sent: number[] = [];
   const answered: number[] = [];
   for (let i = 0; i < MARKS; i++) {
@@ -186,7 +188,7 @@ async function run(
     await mark(i, `mark ${i}`);
     answered.push(now() - sent[i]!);
   }
-  const { receipts = [] } = await nextMessage();
+  const { receipts = [] } = await nextMessage('receipts');
   await exited;
   const latencies: number[] = [];
   let delivered = 0;

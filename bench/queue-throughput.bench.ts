@@ -14,7 +14,8 @@ import { PhotoStatus, SubmittedPhoto } from '../src/entities/submitted-photo.ent
 //      and then two `npm run worker` processes (one inference thread each) pulling from the queue:
 //      photos per second with all photos submitted at once, and the ratio;
 //   2. the queue's overhead per photo: photos sent one at a time through that path and through the
-//      in-process path (an instance without Redis running its own pool), same storage and database.
+//      in-process path (an instance without Redis running its own pool), same storage and database,
+//      alternating photo by photo so that both see the same load (measured first, on one worker).
 // Latency is the photo row's submittedAt -> processedAt (both paths write them the same way), so no
 // polling interval enters it; processingMs (the inference itself) is shown beside it.
 // Needs DATABASE_URL and REDIS_URL; npm run bench:queue.
