@@ -103,7 +103,7 @@ describe('sharedEventSubscribe', () => {
       { marked: { id: 'm2', seenBy: 'alice' } },
     ]);
     expect(resolved).toEqual(['m2:alice']);
-    await Promise.all(streams.map((s) => s.return?.()));
+    await Promise.all(streams.map((s) => s.return!()));
   });
 
   it('ends the stream when the subscriber leaves while waiting for an event', async () => {
