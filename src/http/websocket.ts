@@ -2,9 +2,11 @@ import type { Server } from 'node:http';
 import { GraphQLError, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { callerKey, type Viewer } from '../auth/viewer';
+import { actorId, callerKey, type Viewer } from '../auth/viewer';
 import { proxyIterator } from '../observability/tracked-iterator';
+import type { Context } from '../schema/context';
 import { formatError } from '../schema/errors';
+import { sharedEventSubscribe } from '../schema/shared-subscribe';
 import { rateLimitedError } from './edge-errors';
 import type { GraphQLLimits } from './graphql-limits';
 import type { ServerHooks } from './types';
@@ -102,6 +104,15 @@ export function startWebSocketServer(
   return useServer<Record<string, unknown>, SocketState>(
     {
       schema,
+      // One execution per live event and identical operation of one caller, not per subscriber.
+      subscribe: sharedEventSubscribe((contextValue) => {
+        const viewer = (contextValue as Context).viewer;
+        if (viewer.kind === 'anonymous') {
+          return null;
+        }
+        // A subscription's context keeps the viewer it started with, role included.
+        return `${viewer.institutionId} ${actorId(viewer)} ${viewer.kind === 'user' ? viewer.role : ''}`;
+      }),
       // Credentials come in connection_init; refusing closes the socket with 4403 Forbidden.
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
