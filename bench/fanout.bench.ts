@@ -6,6 +6,7 @@ import { quantile } from 'simple-statistics';
 import WebSocket from 'ws';
 import { startApp, type App } from '../src/app';
 import { parseEnv } from '../src/config/env';
+import { gql } from './graphql-http';
 
 // Fan-out of live attendance events (issue #11): SUBSCRIBERS graphql-ws subscriptions split over
 // two server instances sharing PostgreSQL and Redis, MARKS attendance marks sent to one of them.
@@ -20,24 +21,6 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const PER_CONNECTION = 10;
 const MARKS = Number(process.env.BENCH_MARKS ?? 50);
 const SECRET = 'rollcall-bench-secret-0123456789abcdef';
-
-async function gql<T>(
-  url: string,
-  token: string,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors || !body.data) {
-    throw new Error(JSON.stringify(body.errors));
-  }
-  return body.data;
-}
 
 /** Wall-clock milliseconds, comparable between this process and the subscriber process. */
 const now = () => performance.timeOrigin + performance.now();

@@ -8,6 +8,7 @@ import { In } from 'typeorm';
 import { startApp, type App } from '../src/app';
 import { parseEnv } from '../src/config/env';
 import { PhotoStatus, SubmittedPhoto } from '../src/entities/submitted-photo.entity';
+import { gql } from './graphql-http';
 
 // The job queue (issue #11), all in one run on the same photos:
 //   1. an API instance that runs no inference (INFERENCE_MODE=remote) and BullMQ on Redis, with one
@@ -65,24 +66,6 @@ async function photos(count: number): Promise<Buffer[]> {
     throw new Error(`need ${count} photos, ${root} has ${files.length}`);
   }
   return Promise.all(files.slice(0, count).map((f) => readFile(f)));
-}
-
-async function gql<T>(
-  url: string,
-  token: string,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors || !body.data) {
-    throw new Error(JSON.stringify(body.errors));
-  }
-  return body.data;
 }
 
 async function submit(url: string, token: string, sessionId: string, photo: Buffer): Promise<string> {

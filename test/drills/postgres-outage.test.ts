@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../setup/harness';
-import {
-  startThrowawayPostgres,
-  startThrowawayRedis,
-  type ThrowawayPostgres,
-  type ThrowawayRedis,
-} from '../setup/throwaway-services';
+import { describe, expect, it } from 'vitest';
 import { openSession, readiness, settle, sleep, smallPhotos, startPhotoLoad, waitUntil } from './photo-load';
+import { useThrowawayStack } from './throwaway-stack';
 
 // Fault drill: PostgreSQL stops (pg_ctl stop -m fast: every session cut) for 20 s under a steady load
 // of real photos, against a throwaway cluster and Redis this test owns. /readyz says unavailable
@@ -16,27 +10,10 @@ import { openSession, readiness, settle, sleep, smallPhotos, startPhotoLoad, wai
 const OUTAGE_MS = 20_000;
 
 describe('drill: PostgreSQL stopped under photo load', () => {
-  let pg: ThrowawayPostgres;
-  let redis: ThrowawayRedis;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    [pg, redis] = await Promise.all([startThrowawayPostgres(), startThrowawayRedis()]);
-    app = await startTestApp({
-      DATABASE_URL: pg.url,
-      REDIS_URL: redis.url,
-      SUBMIT_WAIT_MS: '0',
-      INFERENCE_WORKERS: '1',
-      DB_CONNECT_RETRY_MS: '30000',
-    });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await redis?.destroy();
-    await pg?.destroy();
-  });
+  const stack = useThrowawayStack({ DB_CONNECT_RETRY_MS: '30000' });
 
   it('holds requests through the outage and finishes every accepted photo after it', async () => {
+    const { app, pg } = stack;
     const sessionId = await openSession(app.api, `PG-${Date.now()}`);
     const photos = await smallPhotos(60);
     // A photo every 1.5 s, within one worker's capacity: what is measured is recovery.

@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SUBMIT_PHOTO } from '../e2e/operations';
-import { collect, gql, gqlUpload, startTestApp, wsClient, type TestApp } from '../setup/harness';
-import {
-  startThrowawayPostgres,
-  startThrowawayRedis,
-  type ThrowawayPostgres,
-  type ThrowawayRedis,
-} from '../setup/throwaway-services';
+import { collect, gql, gqlUpload, wsClient } from '../setup/harness';
 import {
   openSession,
   readiness,
@@ -17,6 +11,7 @@ import {
   startReadProbe,
   waitUntil,
 } from './photo-load';
+import { useThrowawayStack } from './throwaway-stack';
 
 // Fault drill: Redis is killed (SIGKILL, 10 s) and later paused (SIGSTOP, 3 s) under a steady load
 // of real photos, against a throwaway PostgreSQL and Redis this test owns. Reads keep working through
@@ -27,28 +22,10 @@ const OUTAGE_MS = 10_000;
 const PAUSE_MS = 3_000;
 
 describe('drill: Redis killed and paused under photo load', () => {
-  let pg: ThrowawayPostgres;
-  let redis: ThrowawayRedis;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    [pg, redis] = await Promise.all([startThrowawayPostgres(), startThrowawayRedis()]);
-    app = await startTestApp({
-      DATABASE_URL: pg.url,
-      REDIS_URL: redis.url,
-      SUBMIT_WAIT_MS: '0',
-      INFERENCE_WORKERS: '1',
-      REDIS_COMMAND_TIMEOUT_MS: '500',
-      METRICS_INTERVAL_MS: '1000',
-    });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await redis?.destroy();
-    await pg?.destroy();
-  });
+  const stack = useThrowawayStack({ REDIS_COMMAND_TIMEOUT_MS: '500', METRICS_INTERVAL_MS: '1000' });
 
   it('keeps reads and submissions working, loses and strands no photo, and recovers', async () => {
+    const { app, redis } = stack;
     const sessionId = await openSession(app.api, `REDIS-${Date.now()}`);
     const photos = await smallPhotos(66);
     // About one photo a second: a steady load well within one worker's capacity, so what is measured

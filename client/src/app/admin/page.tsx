@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { ShownOnceSecret } from '@/components/ShownOnceSecret';
 import { AdminOnly } from '@/components/AdminOnly';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { Pager } from '@/components/Pager';
@@ -165,47 +166,17 @@ function Users() {
 }
 
 function NewSecret({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  };
   return (
-    <div className="notice ok stack" style={{ gap: '0.5rem' }} role="status" data-testid="api-key-created">
-      <strong>Key “{name}” created. Copy it now: it is shown only once.</strong>
-      <div className="row">
-        <code
-          data-testid="api-key-secret"
-          style={{
-            overflowWrap: 'anywhere',
-            background: '#fff',
-            padding: '0.35rem 0.6rem',
-            borderRadius: 6,
-            border: '1px solid var(--border)',
-            userSelect: 'all',
-          }}
-        >
-          {secret}
-        </code>
-        <button type="button" className="button small" onClick={() => void copy()}>
-          {copied === 'yes' ? 'Copied' : 'Copy'}
-        </button>
-        <button type="button" className="button secondary small" onClick={onDone}>
-          I saved it
-        </button>
-      </div>
-      {copied === 'failed' && (
-        <span className="small">The browser refused to copy; select the key and copy it by hand.</span>
-      )}
-      <span className="small">
-        Send it as <code>X-Api-Key: …</code> (or <code>Authorization: ApiKey …</code>). Rollcall keeps only a
-        hash and cannot show it again.
-      </span>
-    </div>
+    <ShownOnceSecret
+      title={<>Key “{name}” created. Copy it now: it is shown only once.</>}
+      secret={secret}
+      what="key"
+      testId="api-key"
+      onDone={onDone}
+    >
+      Send it as <code>X-Api-Key: …</code> (or <code>Authorization: ApiKey …</code>). Rollcall keeps only a
+      hash and cannot show it again.
+    </ShownOnceSecret>
   );
 }
 

@@ -2,6 +2,7 @@
 
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { ShownOnceSecret } from '@/components/ShownOnceSecret';
 import { ConfirmButton } from '@/components/ConfirmButton';
 import { Pager } from '@/components/Pager';
 import { Empty, ErrorNote, Loading } from '@/components/States';
@@ -54,47 +55,17 @@ function webhookProblem(error: unknown): string | null {
 }
 
 function Secret({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  };
   return (
-    <div className="notice ok stack" style={{ gap: '0.5rem' }} role="status" data-testid="webhook-created">
-      <strong>Webhook created. Copy its signing secret now: it is shown only once.</strong>
-      <code
-        data-testid="webhook-secret"
-        style={{
-          overflowWrap: 'anywhere',
-          background: '#fff',
-          padding: '0.35rem 0.6rem',
-          borderRadius: 6,
-          border: '1px solid var(--border)',
-          userSelect: 'all',
-        }}
-      >
-        {secret}
-      </code>
-      <div className="row">
-        <button type="button" className="button small" onClick={() => void copy()}>
-          {copied === 'yes' ? 'Copied' : 'Copy'}
-        </button>
-        <button type="button" className="button secondary small" onClick={onDone}>
-          I saved it
-        </button>
-      </div>
-      {copied === 'failed' && (
-        <span className="small">The browser refused to copy; select the secret and copy it by hand.</span>
-      )}
-      <span className="small">
-        The receiver checks <code>X-Rollcall-Signature</code> (HMAC-SHA256 of the timestamp and raw body) with
-        it.
-      </span>
-    </div>
+    <ShownOnceSecret
+      title="Webhook created. Copy its signing secret now: it is shown only once."
+      secret={secret}
+      what="secret"
+      testId="webhook"
+      onDone={onDone}
+    >
+      The receiver checks <code>X-Rollcall-Signature</code> (HMAC-SHA256 of the timestamp and raw body) with
+      it.
+    </ShownOnceSecret>
   );
 }
 
