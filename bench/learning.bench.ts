@@ -27,7 +27,7 @@ import { faceLabels, gridsFromManifest, splitByFamily } from './learning-labels'
 //    face count equals their labelled people, listed left to right; synthetic grids, whose tiles the
 //    manifest lists in order). Faces it cannot tell, it leaves alone; it never confirms a guess.
 // 5. After: the later photos again. Measurement passes teach nothing: what they learned is undone.
-//   npm run bench:learning [-- DIR] [--enroll 1,2] [--readme] [--verbose]
+//   npm run bench:learning [-- DIR] [--models 'face-api;face-api,mobilefacenet'] [--enroll 1,2] [--readme] [--verbose]
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
