@@ -16,16 +16,38 @@ export interface Grid {
   tiles: (string | null)[];
 }
 
-/** Earlier/later split per family (the name's leading word): sorted by name, the first half is earlier. */
-export function splitByFamily(names: string[]): { earlier: string[]; later: string[] } {
+/** A small seeded generator (mulberry32): the same seed orders the photos the same way everywhere. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Earlier/later split per family (the name's leading word): the first half (rounded up) of each
+ * family is earlier. Photos are ordered by name, or, with a seed, by a seeded shuffle of that order.
+ */
+export function splitByFamily(names: string[], seed?: number): { earlier: string[]; later: string[] } {
   const families = new Map<string, string[]>();
   for (const name of [...names].sort()) {
     const family = /^[a-z]+/i.exec(name)?.[0] ?? name;
     families.set(family, [...(families.get(family) ?? []), name]);
   }
+  const random = seed === undefined ? null : seeded(seed);
   const earlier: string[] = [];
   const later: string[] = [];
-  for (const list of families.values()) {
+  for (const sorted of families.values()) {
+    const list = [...sorted];
+    // Fisher-Yates on the sorted list, so the result depends on the seed only.
+    for (let i = list.length - 1; random && i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [list[i], list[j]] = [list[j]!, list[i]!];
+    }
     const cut = Math.ceil(list.length / 2);
     earlier.push(...list.slice(0, cut));
     later.push(...list.slice(cut));

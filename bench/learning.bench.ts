@@ -27,7 +27,7 @@ import { faceLabels, gridsFromManifest, splitByFamily } from './learning-labels'
 //    face count equals their labelled people, listed left to right; synthetic grids, whose tiles the
 //    manifest lists in order). Faces it cannot tell, it leaves alone; it never confirms a guess.
 // 5. After: the later photos again. Measurement passes teach nothing: what they learned is undone.
-//   npm run bench:learning [-- DIR] [--models 'face-api;face-api,mobilefacenet'] [--enroll 1,2] [--readme] [--verbose]
+//   npm run bench:learning [-- DIR] [--models 'face-api;face-api,mobilefacenet'] [--enroll 1,2] [--seed N] [--readme] [--verbose]
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
@@ -37,13 +37,16 @@ const valueOf = (flag: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const DIR =
-  args.find((a, i) => !a.startsWith('--') && !['--enroll', '--models'].includes(args[i - 1] ?? '')) ??
-  path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
+  args.find(
+    (a, i) => !a.startsWith('--') && !['--enroll', '--models', '--seed'].includes(args[i - 1] ?? ''),
+  ) ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
 /** Enrollment photos per person, one run per value. */
 const ENROLLMENTS = (valueOf('--enroll') ?? process.env.BENCH_ENROLL_PHOTOS ?? '1,2')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
+/** Photo order: by name, or a seeded shuffle within each family (--seed N). */
+const SEED = valueOf('--seed') === undefined ? undefined : Number(valueOf('--seed'));
 /** Model sets (RECOGNITION_MODELS values, separated by ';'), one run per set and enrollment. */
 const MODEL_SETS = (valueOf('--models') ?? 'face-api;face-api,mobilefacenet').split(';').filter(Boolean);
 
@@ -376,7 +379,7 @@ async function main(): Promise<void> {
     string,
     { faces: number | null; kind: string }
   >;
-  const { earlier, later } = splitByFamily(Object.keys(groups));
+  const { earlier, later } = splitByFamily(Object.keys(groups), SEED);
   const results: RunResult[] = [];
   for (const modelSet of MODEL_SETS) {
     for (const n of ENROLLMENTS) {
@@ -416,7 +419,7 @@ async function main(): Promise<void> {
     ...table.map((r) => `| ${r.join(' | ')} |`),
   ];
   const notes = [
-    `earlier photos (taught): ${earlier.join(', ')}; later photos (measured): ${later.join(', ')}`,
+    `${SEED === undefined ? 'photos in name order' : `photos shuffled with seed ${SEED}`}; earlier photos (taught): ${earlier.join(', ')}; later photos (measured): ${later.join(', ')}`,
     ...results.flatMap((r) => {
       const label = `${modelName(r)}, ${r.enrollPhotos}/person`;
       return [

@@ -22,6 +22,16 @@ describe('learning bench labels', () => {
     expect(later).toEqual(['bbt3.jpg', 'party_b.jpg']);
   });
 
+  it('shuffles within families by seed: the same seed the same split, every photo once', () => {
+    const names = Array.from({ length: 8 }, (_, i) => `bbt${i + 1}.jpg`).concat(['solo.jpg']);
+    const a = splitByFamily(names, 7);
+    expect(splitByFamily(names, 7)).toEqual(a);
+    expect([...a.earlier, ...a.later].sort()).toEqual([...names].sort());
+    expect(a.earlier.filter((n) => n.startsWith('bbt'))).toHaveLength(4);
+    const orders = new Set([1, 2, 3, 4, 5].map((seed) => splitByFamily(names, seed).earlier.join()));
+    expect(orders.size).toBeGreaterThan(1);
+  });
+
   it('labels grid tiles from the manifest, row by row, strangers as null', () => {
     const manifest = [
       'path,identity,width,height,source_path',
