@@ -27,7 +27,8 @@ import { faceLabels, gridsFromManifest, splitByFamily } from './learning-labels'
 //    face count equals their labelled people, listed left to right; synthetic grids, whose tiles the
 //    manifest lists in order). Faces it cannot tell, it leaves alone; it never confirms a guess.
 // 5. After: the later photos again. Measurement passes teach nothing: what they learned is undone.
-//   npm run bench:learning [-- DIR] [--models 'face-api;face-api,mobilefacenet'] [--enroll 1,2] [--seed N] [--readme] [--verbose]
+//   npm run bench:learning [-- DIR] [--models 'face-api;face-api,mobilefacenet'] [--enroll 1,2] [--order name,1,2]
+//   [--readme [--section learning]] [--verbose]
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
@@ -38,15 +39,18 @@ const valueOf = (flag: string) => {
 };
 const DIR =
   args.find(
-    (a, i) => !a.startsWith('--') && !['--enroll', '--models', '--seed'].includes(args[i - 1] ?? ''),
+    (a, i) =>
+      !a.startsWith('--') && !['--enroll', '--models', '--order', '--section'].includes(args[i - 1] ?? ''),
   ) ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'faces');
 /** Enrollment photos per person, one run per value. */
 const ENROLLMENTS = (valueOf('--enroll') ?? process.env.BENCH_ENROLL_PHOTOS ?? '1,2')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
-/** Photo order: by name, or a seeded shuffle within each family (--seed N). */
-const SEED = valueOf('--seed') === undefined ? undefined : Number(valueOf('--seed'));
+/** Photo orders, one run each: `name`, or a seed for a seeded shuffle within each family. */
+const ORDERS = (valueOf('--order') ?? 'name').split(',').filter(Boolean);
+/** The README section --readme writes. */
+const SECTION = valueOf('--section') ?? 'learning';
 /** Model sets (RECOGNITION_MODELS values, separated by ';'), one run per set and enrollment. */
 const MODEL_SETS = (valueOf('--models') ?? 'face-api;face-api,mobilefacenet').split(';').filter(Boolean);
 
@@ -73,6 +77,9 @@ interface PhotoCounts {
 }
 
 interface RunResult {
+  order: string;
+  earlier: string[];
+  later: string[];
   modelSet: string;
   enrollPhotos: number;
   enrolledSamples: number;
@@ -333,6 +340,9 @@ async function run(
 
   const after = await measure('after');
   const result: RunResult = {
+    order: '',
+    earlier,
+    later,
     modelSet,
     enrollPhotos,
     enrolledSamples,
@@ -379,17 +389,24 @@ async function main(): Promise<void> {
     string,
     { faces: number | null; kind: string }
   >;
-  const { earlier, later } = splitByFamily(Object.keys(groups), SEED);
   const results: RunResult[] = [];
-  for (const modelSet of MODEL_SETS) {
-    for (const n of ENROLLMENTS) {
-      results.push(await run(modelSet, n, earlier, later, groups, meta));
+  for (const order of ORDERS) {
+    const { earlier, later } = splitByFamily(
+      Object.keys(groups),
+      order === 'name' ? undefined : Number(order),
+    );
+    for (const modelSet of MODEL_SETS) {
+      for (const n of ENROLLMENTS) {
+        results.push({ ...(await run(modelSet, n, earlier, later, groups, meta)), order });
+      }
     }
   }
+  const orderName = (r: RunResult) => (r.order === 'name' ? 'by name' : `seed ${r.order}`);
 
   const modelName = (r: RunResult) =>
     r.models.length > 1 ? 'ensemble' : (r.models[0]?.split('/')[0] ?? r.modelSet);
   const header = [
+    'photo order',
     'models',
     'enrollment',
     'recall before',
@@ -402,6 +419,7 @@ async function main(): Promise<void> {
     'samples added: confirmed / automatic',
   ];
   const table = results.map((r) => [
+    orderName(r),
     modelName(r),
     `${r.enrollPhotos} photo${r.enrollPhotos > 1 ? 's' : ''}/person (${r.enrolledSamples} samples)`,
     recall(r.before),
@@ -413,15 +431,34 @@ async function main(): Promise<void> {
     `${r.reviewRight} / ${r.named}`,
     `${r.confirmedSamples} / ${r.learnedSamples}`,
   ]);
+  if (ORDERS.length > 1 && MODEL_SETS.length === 1 && ENROLLMENTS.length === 1) {
+    const all = (k: 'before' | 'after') => results.flatMap((r) => r[k]);
+    table.push([
+      'all orders',
+      modelName(results[0]!),
+      `${ENROLLMENTS[0]}/person`,
+      recall(all('before')),
+      recall(all('after')),
+      `${precision(all('before'))} / ${precision(all('after'))}`,
+      `${total(all('before'), 'wrong')} / ${total(all('after'), 'wrong')}`,
+      `${total(all('before'), 'review')} / ${total(all('after'), 'review')}`,
+      `${meanConfidence(all('before'))} / ${meanConfidence(all('after'))}`,
+      `${results.reduce((x, r) => x + r.reviewRight, 0)} / ${results.reduce((x, r) => x + r.named, 0)}`,
+      `${results.reduce((x, r) => x + r.confirmedSamples, 0)} / ${results.reduce((x, r) => x + r.learnedSamples, 0)}`,
+    ]);
+  }
   const markdown = [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
     ...table.map((r) => `| ${r.join(' | ')} |`),
   ];
   const notes = [
-    `${SEED === undefined ? 'photos in name order' : `photos shuffled with seed ${SEED}`}; earlier photos (taught): ${earlier.join(', ')}; later photos (measured): ${later.join(', ')}`,
+    ...ORDERS.map((order) => {
+      const r = results.find((x) => x.order === order)!;
+      return `${orderName(r)}: earlier photos (taught): ${r.earlier.join(', ')}; later photos (measured): ${r.later.join(', ')}`;
+    }),
     ...results.flatMap((r) => {
-      const label = `${modelName(r)}, ${r.enrollPhotos}/person`;
+      const label = `${orderName(r)}, ${modelName(r)}, ${r.enrollPhotos}/person`;
       return [
         `${label}: the teacher could tell ${r.labelled} of ${r.earlierFaces} earlier faces` +
           `; what its confirmations taught: ${[...r.outcomes].map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to confirm'}` +
@@ -433,7 +470,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`learning bench on ${DIR}\n${[...markdown, '', ...notes].join('\n')}\n`);
   if (toReadme) {
-    await writeSection('learning', [...markdown, '', ...notes.map((n) => `- ${n}`)].join('\n'));
+    await writeSection(SECTION, [...markdown, '', ...notes.map((n) => `- ${n}`)].join('\n'));
   }
 }
 
