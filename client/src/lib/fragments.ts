@@ -69,3 +69,19 @@ export const PhotoFields = graphql(`
     }
   }
 `);
+
+/** A session's course with its class list, as the session and review screens name faces. */
+export const CourseRosterFields = graphql(`
+  fragment CourseRosterFields on Course {
+    id
+    code
+    name
+    students(take: 200) {
+      items {
+        id
+        name
+        externalId
+      }
+    }
+  }
+`);

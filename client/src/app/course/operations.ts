@@ -101,20 +101,27 @@ export const StartSessionMutation = graphql(`
   }
 `);
 
+// A course's weekly timetable (issue #15), as read and as saved.
+export const CourseScheduleFields = graphql(`
+  fragment CourseScheduleFields on CourseScheduleType {
+    courseId
+    timezone
+    termStart
+    termEnd
+    slots {
+      id
+      weekday
+      start
+      end
+      lateAfterMinutes
+    }
+  }
+`);
+
 export const CourseScheduleQuery = graphql(`
   query CourseSchedule($courseId: ID!) {
     courseSchedule(courseId: $courseId) {
-      courseId
-      timezone
-      termStart
-      termEnd
-      slots {
-        id
-        weekday
-        start
-        end
-        lateAfterMinutes
-      }
+      ...CourseScheduleFields
     }
   }
 `);
@@ -122,17 +129,7 @@ export const CourseScheduleQuery = graphql(`
 export const SetCourseScheduleMutation = graphql(`
   mutation SetCourseSchedule($courseId: ID!, $timezone: String!, $slots: [ScheduleSlotInput!]!) {
     setCourseSchedule(courseId: $courseId, timezone: $timezone, slots: $slots) {
-      courseId
-      timezone
-      termStart
-      termEnd
-      slots {
-        id
-        weekday
-        start
-        end
-        lateAfterMinutes
-      }
+      ...CourseScheduleFields
     }
   }
 `);

@@ -11,16 +11,7 @@ export const ReviewDecisionsQuery = graphql(`
       openedAt
       awaitingReview
       course {
-        id
-        code
-        name
-        students(take: 200) {
-          items {
-            id
-            name
-            externalId
-          }
-        }
+        ...CourseRosterFields
       }
       records {
         id

@@ -50,16 +50,7 @@ export const SessionQuery = graphql(`
       closedAt
       lateAfter
       course {
-        id
-        code
-        name
-        students(take: 200) {
-          items {
-            id
-            name
-            externalId
-          }
-        }
+        ...CourseRosterFields
       }
       records {
         ...RecordFields
