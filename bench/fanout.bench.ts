@@ -15,7 +15,8 @@ import { gql } from './graphql-http';
 // with no per-event lookups) and selecting its student too (what an LMS or a second dashboard asks
 // for). The servers run here, the subscribers in a child process (as clients run elsewhere). All
 // subscribers share one login, so each instance executes an event once for all of them
-// (src/schema/shared-subscribe.ts). Needs DATABASE_URL and REDIS_URL.
+// (src/schema/shared-subscribe.ts). Needs DATABASE_URL and REDIS_URL; BENCH_VERBOSE=1 prints each
+// mark (its round trip and the spread of its receipts).
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const PER_CONNECTION = 10;
@@ -175,9 +176,20 @@ async function run(
   await exited;
   const latencies: number[] = [];
   let delivered = 0;
+  const perMark: number[][] = sent.map(() => []);
   for (const times of receipts) {
     delivered += times.length;
-    times.forEach((t, i) => latencies.push(t - sent[i]!));
+    times.forEach((t, i) => {
+      latencies.push(t - sent[i]!);
+      perMark[i]!.push(t - sent[i]!);
+    });
+  }
+  if (process.env.BENCH_VERBOSE) {
+    perMark.forEach((l, i) =>
+      process.stderr.write(
+        `mark ${i}: answered ${answered[i]!.toFixed(0)} ms, receipts min ${Math.min(...l).toFixed(0)} p50 ${quantile(l, 0.5).toFixed(0)} max ${Math.max(...l).toFixed(0)}\n`,
+      ),
+    );
   }
   return {
     p50: quantile(latencies, 0.5),

@@ -7,6 +7,7 @@ import { proxyIterator } from '../observability/tracked-iterator';
 import type { Context } from '../schema/context';
 import { formatError } from '../schema/errors';
 import { sharedEventSubscribe } from '../schema/shared-subscribe';
+import { RECHECK_MS, sharedCredentialChecks } from './credential-checks';
 import { rateLimitedError } from './edge-errors';
 import type { GraphQLLimits } from './graphql-limits';
 import type { ServerHooks } from './types';
@@ -27,9 +28,6 @@ export const WS_CLOSE = {
   TOO_MANY_REQUESTS: 4429,
 } as const;
 
-/** A socket's credentials are checked again at most this often (every operation and event asks). */
-const RECHECK_MS = 1_000;
-
 /** Most operations (subscriptions included) one socket may have running at once. */
 const MAX_OPERATIONS_PER_SOCKET = 50;
 
@@ -39,7 +37,6 @@ type SocketState = {
   authorization?: string;
   apiKey?: string;
   checkedAt?: number;
-  pending?: Promise<Viewer>;
   expiryTimer?: NodeJS.Timeout;
 };
 
@@ -53,6 +50,9 @@ export function startWebSocketServer(
 ): { dispose(): void | Promise<void> } {
   // maxPayload: a WebSocket message is bounded like a JSON body (ws' default is 100 MiB).
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: maxJsonBytes });
+  const checkCredentials = sharedCredentialChecks((authorization, apiKey) =>
+    hooks.authenticate(authorization, apiKey),
+  );
   const closeSocket = (socket: WebSocket, reason: string) => {
     if (socket.readyState === socket.OPEN) {
       socket.close(WS_CLOSE.FORBIDDEN, reason);
@@ -77,17 +77,15 @@ export function startWebSocketServer(
     if (state.checkedAt !== undefined && now - state.checkedAt < RECHECK_MS) {
       return viewer;
     }
-    state.pending ??= hooks.authenticate(state.authorization, state.apiKey).finally(() => {
-      state.pending = undefined;
-    });
-    const fresh = await state.pending;
+    const check = checkCredentials(state.authorization, state.apiKey);
+    const fresh = await check.viewer;
     if (fresh.kind === 'anonymous') {
       state.viewer = fresh;
       closeSocket(socket, 'Forbidden: credentials revoked');
       return null;
     }
     state.viewer = fresh;
-    state.checkedAt = Date.now();
+    state.checkedAt = check.at;
     return fresh;
   };
   /** Ends a result stream (without delivering the event) once the socket's credentials fail. */
@@ -126,7 +124,8 @@ export function startWebSocketServer(
         const params = ctx.connectionParams ?? {};
         const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
         const apiKey = typeof params.apiKey === 'string' ? params.apiKey : undefined;
-        const viewer = await hooks.authenticate(authorization, apiKey);
+        const check = checkCredentials(authorization, apiKey);
+        const viewer = await check.viewer;
         if (viewer.kind === 'anonymous') {
           return false;
         }
@@ -135,7 +134,7 @@ export function startWebSocketServer(
           address,
           authorization,
           apiKey,
-          checkedAt: Date.now(),
+          checkedAt: check.at,
         });
         if (viewer.kind === 'user' && viewer.expiresAt !== undefined) {
           // Closed when the token expires even if nothing is sent: the client renews and reconnects.
