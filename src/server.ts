@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { callerKey } from './auth/viewer';
-import { limitStatus, unexpectedErrorLogger } from './http/apollo-plugins';
+import { limitStatus, rejectUnsafeText, unexpectedErrorLogger } from './http/apollo-plugins';
 import { edgeErrors } from './http/edge-errors';
 import { graphqlLimits } from './http/graphql-limits';
 import { graphqlRoute } from './http/graphql-route';
@@ -52,6 +52,7 @@ export async function startHttpServer(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       unexpectedErrorLogger(log),
       limitStatus,
+      rejectUnsafeText,
       ...(hooks.observability
         ? [graphqlMetricsPlugin<Context>(hooks.observability, (c) => callerKey(c.viewer, c.clientAddress))]
         : []),

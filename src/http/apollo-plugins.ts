@@ -2,9 +2,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../observability/logger';
 import type { Context } from '../schema/context';
 import { classifyError } from '../schema/errors';
+import { findUnsafeArgument, unsafeTextError } from '../schema/safe-text';
 
-// Apollo plugins of the HTTP edge beside the metrics one: logging what nobody expected, and the
-// 429 status of a limit a resolver enforced.
+// Apollo plugins of the HTTP edge beside the metrics one: logging what nobody expected, the 429
+// status of a limit a resolver enforced, and the refusal of unsafe text in arguments.
 
 export const retryAfterOf = (errors: readonly { extensions?: Record<string, unknown> }[]): number | null => {
   let wait: number | null = null;
@@ -52,6 +53,17 @@ export const limitStatus: ApolloServerPlugin<Context> = {
           response.http.headers.set('retry-after', String(wait));
         }
         return Promise.resolve();
+      },
+    }),
+};
+
+/** Unsafe text in any argument is refused before the operation executes (src/schema/safe-text.ts). */
+export const rejectUnsafeText: ApolloServerPlugin<Context> = {
+  requestDidStart: () =>
+    Promise.resolve({
+      didResolveOperation: ({ document, request }) => {
+        const found = findUnsafeArgument(document, request.variables);
+        return found ? Promise.reject(unsafeTextError(found)) : Promise.resolve();
       },
     }),
 };

@@ -6,6 +6,7 @@ import { actorId, callerKey, type Viewer } from '../auth/viewer';
 import { proxyIterator } from '../observability/tracked-iterator';
 import type { Context } from '../schema/context';
 import { formatError } from '../schema/errors';
+import { findUnsafeArgument, unsafeTextError } from '../schema/safe-text';
 import { sharedEventSubscribe } from '../schema/shared-subscribe';
 import { RECHECK_MS, sharedCredentialChecks } from './credential-checks';
 import { rateLimitedError } from './edge-errors';
@@ -187,6 +188,10 @@ export function startWebSocketServer(
                 extensions: { ...e.extensions, code: e.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED' },
               }),
           );
+        }
+        const unsafe = findUnsafeArgument(document, payload.variables);
+        if (unsafe) {
+          return [unsafeTextError(unsafe)];
         }
         return {
           schema,

@@ -3,7 +3,6 @@ import { buildSchema, type ContainerType } from 'type-graphql';
 import { createMemoryPubSub } from '../pubsub/memory.pubsub';
 import type { AppPubSub } from '../pubsub/topics';
 import { RESOLVERS } from '../resolvers';
-import { RejectUnsafeText } from './middleware/safe-text';
 
 export function buildAppSchema(
   container: ContainerType,
@@ -15,7 +14,7 @@ export function buildAppSchema(
     pubSub,
     // class-validator runs on every input; off by default in type-graphql 2.
     validate: { forbidUnknownValues: false },
-    // One check of every string argument, for every field and transport.
-    globalMiddlewares: [RejectUnsafeText],
+    // No global middleware: it would make every field async. String arguments are checked once
+    // per operation instead (safe-text.ts), by the HTTP plugin and the WebSocket server.
   });
 }

@@ -1,5 +1,5 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError, AuthenticationError, AuthorizationError } from 'type-graphql';
 import { InferenceError } from '../inference/types';
 import { DomainError, ErrorCode, mapInferenceCode } from '../services/domain-error';
@@ -68,7 +68,12 @@ function describeValidationError(error: {
 }
 
 export function formatError(formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(raw);
+  const unwrapped = unwrapResolverError(raw);
+  // An error a plugin or the WebSocket server raised before execution may wrap a domain error.
+  const original =
+    unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError
+      ? unwrapped.originalError
+      : unwrapped;
   const known = classifyError(original);
   if (known) {
     return {

@@ -1,8 +1,9 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { requireAdmin } from '../auth/access';
 import { digestsEqual, randomToken, sha256 } from '../auth/tokens';
 import { actorId, type ApiKeyViewer, type Viewer } from '../auth/viewer';
 import { ApiKey, type ApiScope } from '../entities/api-key.entity';
+import { sharedBatchLoader } from '../loaders/shared-batch';
 import type { CourseService } from './course.service';
 import { assertId, DomainError, ErrorCode, notFound } from './domain-error';
 
@@ -17,6 +18,21 @@ export interface NewApiKey {
 
 /** Integration credentials: created, listed and revoked by admins; the secret is shown once. */
 export class ApiKeyService {
+  /** Keys by prefix, batched: every socket of every integration rechecks its key before an event. */
+  private readonly byPrefix = sharedBatchLoader<string, ApiKey | null>(async (prefixes) => {
+    const keys = await this.dataSource.getRepository(ApiKey).findBy({ prefix: In([...new Set(prefixes)]) });
+    const found = new Map(keys.map((k) => [k.prefix, k]));
+    return prefixes.map((p) => found.get(p) ?? null);
+  });
+
+  /** last_used_at, batched too: the keys of sockets checked together come due together. */
+  private readonly touched = sharedBatchLoader<string, void>(async (ids) => {
+    await this.dataSource
+      .getRepository(ApiKey)
+      .update({ id: In([...new Set(ids)]) }, { lastUsedAt: new Date() });
+    return ids.map(() => undefined);
+  });
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly courses: () => CourseService,
@@ -80,8 +96,7 @@ export class ApiKeyService {
     if (!prefix) {
       return null;
     }
-    const repo = this.dataSource.getRepository(ApiKey);
-    const key = await repo.findOneBy({ prefix });
+    const key = await this.byPrefix.load(prefix);
     if (!key) {
       return null;
     }
@@ -91,7 +106,7 @@ export class ApiKeyService {
       return null;
     }
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await repo.update({ id: key.id }, { lastUsedAt: new Date() });
+      await this.touched.load(key.id);
     }
     return {
       kind: 'apiKey',

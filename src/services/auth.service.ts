@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../db/errors';
 import { Institution } from '../entities/institution.entity';
 import { RefreshToken } from '../entities/refresh-token.entity';
 import { Role, User } from '../entities/user.entity';
+import { sharedBatchLoader } from '../loaders/shared-batch';
 import type { Logger } from '../observability/logger';
 import type { ApiKeyService } from './api-key.service';
 import { DomainError, ErrorCode, rateLimited } from './domain-error';
@@ -41,6 +42,21 @@ const DUMMY_HASH = argon2Hash(randomToken());
 /** Users, logins, refresh-token rotation, and turning credentials into a Viewer. */
 export class AuthService {
   private readonly log: Logger;
+  /** Whether a login (token family of a user) is live: batched, since sockets recheck in bursts. */
+  private readonly liveLogins = sharedBatchLoader<string, boolean>(async (keys) => {
+    const families = [...new Set(keys.map((k) => k.split(' ')[0]!))];
+    const rows = await this.dataSource
+      .getRepository(RefreshToken)
+      .createQueryBuilder('r')
+      .select('r.family', 'family')
+      .addSelect('r.userId', 'userId')
+      .distinct(true)
+      .innerJoin(User, 'u', 'u.id = r.user_id AND u.disabled_at IS NULL')
+      .where('r.family IN (:...families) AND r.revoked_at IS NULL', { families })
+      .getRawMany<{ family: string; userId: string }>();
+    const live = new Set(rows.map((r) => `${r.family} ${r.userId}`));
+    return keys.map((k) => live.has(k));
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -69,18 +85,10 @@ export class AuthService {
 
   /**
    * A signed, unexpired token is not enough: its login must not have been logged out or revoked
-   * (refresh-token reuse), and its user not disabled. One indexed query per check.
+   * (refresh-token reuse), and its user not disabled. One indexed query per batch of checks.
    */
   private loginIsLive(viewer: UserViewer): Promise<boolean> {
-    return this.dataSource
-      .getRepository(RefreshToken)
-      .createQueryBuilder('r')
-      .innerJoin(User, 'u', 'u.id = r.user_id AND u.disabled_at IS NULL')
-      .where('r.family = :family AND r.user_id = :userId AND r.revoked_at IS NULL', {
-        family: viewer.sessionId,
-        userId: viewer.userId,
-      })
-      .getExists();
+    return this.liveLogins.load(`${viewer.sessionId} ${viewer.userId}`);
   }
 
   async login(email: string, password: string, clientKey: string): Promise<AuthResult> {

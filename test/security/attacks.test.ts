@@ -571,9 +571,10 @@ describe('security: attacks from issue #12 and the OWASP GraphQL cheat sheet', (
         'BAD_USER_INPUT',
       ]);
       const code = `NUL-${uid()}`;
-      expect(codesOf(await gql(app.api, CREATE_COURSE, { input: { code, name: 'bad\u0000name' } }))).toEqual([
-        'BAD_USER_INPUT',
-      ]);
+      const nul = await gql(app.api, CREATE_COURSE, { input: { code, name: 'bad\u0000name' } });
+      expect(codesOf(nul)).toEqual(['BAD_USER_INPUT']);
+      // The client is told which argument to fix.
+      expect(nul.errors?.[0]?.extensions?.field).toBe('input.name');
       // An escaped NUL inside a GraphQL string literal (a raw one is a syntax error, 400).
       expect(codesOf(await gql(app.api, `{ course(id: "abc\\u0000") { id } }`))).toEqual(['BAD_USER_INPUT']);
       expect(

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { parse } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canOnCourse, CourseAction, courseFilter, type CourseRef } from '../../src/auth/access';
@@ -10,7 +11,7 @@ import { ApiScope } from '../../src/entities/api-key.entity';
 import { Role } from '../../src/entities/user.entity';
 import { createLogger, redactError } from '../../src/observability/logger';
 import { connectRedis, createRedisClient } from '../../src/redis/client';
-import { findUnsafeText } from '../../src/schema/middleware/safe-text';
+import { findUnsafeArgument, findUnsafeText } from '../../src/schema/safe-text';
 import { InferenceBudget, inferenceCost } from '../../src/services/inference-budget';
 
 // The security guarantees that need no running server: configuration refusals, the rate limiter's
@@ -153,6 +154,23 @@ describe('text arguments', () => {
     expect(findUnsafeText('\ud800', 'name')).toBe('name');
     expect(findUnsafeText('emoji \ud83d\ude00 ok', 'name')).toBeNull();
     expect(findUnsafeText(Promise.resolve('\u0000'), 'upload')).toBeNull();
+  });
+
+  it('checks every argument of an operation: literals, variables, nested inputs, fragments and defaults', () => {
+    const op = (query: string, variables?: Record<string, unknown>) =>
+      findUnsafeArgument(parse(query), variables);
+    expect(op('{ course(id: "abc") { id } }')).toBeNull();
+    expect(op('{ course(id: "abc\\u0000") { id } }')).toBe('id');
+    expect(op('mutation($i: In!) { m(input: $i) { id } }', { i: { note: 'a\nb', tags: ['x'] } })).toBeNull();
+    expect(op('mutation($i: In!) { m(input: $i) { id } }', { i: { tags: ['x', 'y\u0007'] } })).toBe(
+      'input.tags.1',
+    );
+    expect(
+      op('mutation($n: String) { m(input: { notes: [{ text: $n }] }) { id } }', { n: '\u001b[2J' }),
+    ).toBe('input.notes.0.text');
+    expect(op('{ ...F } fragment F on Query { s(q: "\\u0007") { id } }')).toBe('q');
+    expect(op('query($q: String = "\\u0000") { s(q: $q) { id } }')).toBe('$q');
+    expect(op('{ s(limit: 3, on: true, kind: A, q: null) { id } }')).toBeNull();
   });
 });
 
