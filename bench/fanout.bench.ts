@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import { quantile } from 'simple-statistics';
 import WebSocket from 'ws';
-import { startApp, type App } from '../src/app';
+import { startApp } from '../src/app';
 import { parseEnv } from '../src/config/env';
 import { gql } from './graphql-http';
 
@@ -13,7 +13,8 @@ import { gql } from './graphql-http';
 // Every event must reach every subscriber; the number that matters is p99 from sending the mutation
 // to each receipt. Run twice in one process: selecting only the record's own fields (the baseline
 // with no per-event lookups) and selecting its student too (what an LMS or a second dashboard asks
-// for). The servers run here, the subscribers in a child process (as clients run elsewhere). All
+// for). Each server instance runs in a process of its own, like two replicas, and the subscribers in
+// a third (as clients run elsewhere). All
 // subscribers share one login, so each instance executes an event once for all of them
 // (src/schema/shared-subscribe.ts). Needs DATABASE_URL and REDIS_URL; BENCH_VERBOSE=1 prints each
 // mark (its round trip and the spread of its receipts).
@@ -23,6 +24,8 @@ const PER_CONNECTION = Number(process.env.BENCH_PER_CONNECTION ?? 10);
 /** Distinct callers (API keys, as LMS integrations hold them): 1 = every socket signs in as the admin. */
 const CALLERS = Number(process.env.BENCH_CALLERS ?? 1);
 const MARKS = Number(process.env.BENCH_MARKS ?? 50);
+/** A pause after each mark, as a teacher marks now and then (0: back to back, the default). */
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 0);
 const SECRET = 'rollcall-bench-secret-0123456789abcdef';
 
 /** Wall-clock milliseconds, comparable between this process and the subscriber process. */
@@ -71,7 +74,7 @@ async function subscriberProcess(): Promise<void> {
       receipts.push(times);
       done.push(
         new Promise<void>((resolve, reject) => {
-          const unsubscribe = client.subscribe(
+          client.subscribe(
             {
               query: `subscription($id: ID!) { attendanceMarked(sessionId: $id) { ${job.selection} } }`,
               variables: { id: job.sessionId },
@@ -85,8 +88,9 @@ async function subscriberProcess(): Promise<void> {
                   return;
                 }
                 times.push(now());
+                // No unsubscribing here: 1000 'complete' messages sent while the last event is still
+                // arriving on other sockets delayed its receipt (the clients are disposed at the end).
                 if (times.length === MARKS) {
-                  unsubscribe();
                   resolve();
                 }
               },
@@ -105,6 +109,66 @@ async function subscriberProcess(): Promise<void> {
   process.send!({ receipts }, () => process.disconnect());
 }
 
+/** A server instance in a process of its own (a replica): its addresses, and how to stop it. */
+interface Replica {
+  url: string;
+  wsUrl: string;
+  /** An access token of the bench's admin, from the replica that created it. */
+  token?: string;
+  close(): Promise<void>;
+}
+
+const ADMIN_PASSWORD = 'correct horse battery';
+
+function benchEnv() {
+  return parseEnv({
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    AUTH_SECRET: SECRET,
+    DEV_LOGIN: 'false',
+    INFERENCE_MODE: 'remote',
+    ALERTS_ENABLED: 'false',
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    GRAPHQL_MAX_COST: '100000',
+  });
+}
+
+/** The replica side: starts one instance (the first one also creates the bench's admin). */
+async function serverProcess(): Promise<void> {
+  const app = await startApp(benchEnv());
+  let token: string | undefined;
+  if (process.argv.includes('--bootstrap')) {
+    const email = `bench-${Date.now()}@fanout.test`;
+    await app.auth.bootstrapAdmin(`fanout-${Date.now()}`, { email, name: 'Bench', password: ADMIN_PASSWORD });
+    token = (await app.auth.login(email, ADMIN_PASSWORD, 'bench')).accessToken;
+  }
+  process.once('message', () => {
+    // Bounded: a bench that failed midway must still end, not hang on a draining server.
+    void Promise.race([app.close(), new Promise((r) => setTimeout(r, 20_000))]).then(() => process.exit(0));
+  });
+  process.send!({ url: app.url, wsUrl: app.wsUrl, token });
+}
+
+async function startReplica(bootstrap: boolean): Promise<Replica> {
+  const child = fork(__filename, ['--server', ...(bootstrap ? ['--bootstrap'] : [])], { stdio: 'inherit' });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const started = await new Promise<{ url: string; wsUrl: string; token?: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { url: string; wsUrl: string; token?: string }));
+    child.once('exit', (code) => reject(new Error(`a replica exited with ${code} before it started`)));
+  });
+  return {
+    ...started,
+    close: async () => {
+      child.send({ stop: true });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 25_000))]);
+      child.kill('SIGKILL');
+    },
+  };
+}
+
 interface RunResult {
   p50: number;
   p99: number;
@@ -117,7 +181,7 @@ interface RunResult {
 }
 
 async function run(
-  apps: App[],
+  apps: Replica[],
   token: string,
   authorizations: string[],
   sessionId: string,
@@ -175,6 +239,9 @@ async function run(
     sent.push(now());
     await mark(i, `mark ${i}`);
     answered.push(now() - sent[i]!);
+    if (PAUSE_MS > 0) {
+      await new Promise((r) => setTimeout(r, PAUSE_MS));
+    }
   }
   const { receipts = [] } = await nextMessage('receipts');
   await exited;
@@ -210,28 +277,9 @@ async function main(): Promise<void> {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
     throw new Error('the fan-out bench needs DATABASE_URL and REDIS_URL (two instances share them)');
   }
-  const env = parseEnv({
-    ...process.env,
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    AUTH_SECRET: SECRET,
-    DEV_LOGIN: 'false',
-    INFERENCE_MODE: 'remote',
-    ALERTS_ENABLED: 'false',
-    RATE_LIMIT_PER_MINUTE: '10000000',
-    GRAPHQL_MAX_COST: '100000',
-  });
-  const apps = [await startApp(env), await startApp(env)];
+  const apps = [await startReplica(true), await startReplica(false)];
   try {
-    const email = `bench-${Date.now()}@fanout.test`;
-    await apps[0]!.auth.bootstrapAdmin(`fanout-${Date.now()}`, {
-      email,
-      name: 'Bench',
-      password: 'correct horse battery',
-    });
-    const { accessToken: token } = await apps[0]!.auth.login(email, 'correct horse battery', 'bench');
+    const token = apps[0]!.token!;
     const url = apps[0]!.url;
     const { createCourse } = await gql<{ createCourse: { id: string } }>(
       url,
@@ -297,8 +345,7 @@ async function main(): Promise<void> {
         `target p99 < 100 ms: ${withStudent.p99 < 100 ? 'met' : 'NOT met'}\n`,
     );
   } finally {
-    // Bounded: a bench that failed midway must still report, not hang on a draining server.
-    await Promise.race([Promise.all(apps.map((a) => a.close())), new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.all(apps.map((a) => a.close()));
   }
 }
 
@@ -309,6 +356,8 @@ const fail = (error: unknown) => {
 // The subscriber process ends by itself once its receipts are sent; exiting at once could lose them.
 if (process.argv.includes('--subscribers')) {
   subscriberProcess().catch(fail);
+} else if (process.argv.includes('--server')) {
+  serverProcess().catch(fail);
 } else {
   main().then(() => process.exit(0), fail);
 }
