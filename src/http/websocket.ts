@@ -8,6 +8,7 @@ import type { Context } from '../schema/context';
 import { formatError } from '../schema/errors';
 import { findUnsafeArgument, unsafeTextError } from '../schema/safe-text';
 import { sharedEventSubscribe } from '../schema/shared-subscribe';
+import { selectsOnlyViewerIndependentFields } from '../schema/viewer-independent';
 import { RECHECK_MS, sharedCredentialChecks } from './credential-checks';
 import { rateLimitedError } from './edge-errors';
 import type { GraphQLLimits } from './graphql-limits';
@@ -104,10 +105,15 @@ export function startWebSocketServer(
     {
       schema,
       // One execution per live event and identical operation of one caller, not per subscriber.
-      subscribe: sharedEventSubscribe((contextValue) => {
+      subscribe: sharedEventSubscribe((contextValue, document) => {
         const viewer = (contextValue as Context).viewer;
         if (viewer.kind === 'anonymous') {
           return null;
+        }
+        // Who may see the event was decided per subscriber at subscribe time (and is rechecked
+        // per event); a selection that reads nothing of the viewer is shared within the institution.
+        if (selectsOnlyViewerIndependentFields(schema, document)) {
+          return `${viewer.institutionId} *`;
         }
         // A subscription's context keeps the viewer it started with, role included.
         return `${viewer.institutionId} ${actorId(viewer)} ${viewer.kind === 'user' ? viewer.role : ''}`;

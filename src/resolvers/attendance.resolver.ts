@@ -17,6 +17,7 @@ import {
 } from '../entities/attendance-record.entity';
 import { AttendanceSession } from '../entities/attendance-session.entity';
 import { Course } from '../entities/course.entity';
+import { SameForEveryViewer } from '../entities/same-for-every-viewer';
 import { Student } from '../entities/student.entity';
 import { EventMemo } from '../loaders/event-memo';
 import { Topic, type AttendanceMarkedPayload } from '../pubsub';
@@ -87,6 +88,8 @@ export class AttendanceResolver {
     return this.photoService.listBySession(ctx.viewer, session.id, page);
   }
 
+  // Who may subscribe is decided at subscribe time; the event itself reads nothing of the viewer.
+  @SameForEveryViewer()
   @Subscription(() => AttendanceRecord, {
     description: 'Each attendance record of the session as it is created or changes.',
     subscribe: subscribeToSession(Topic.AttendanceMarked),
@@ -108,6 +111,7 @@ export class AttendanceResolver {
 
 @Resolver(() => AttendanceRecord)
 export class AttendanceRecordResolver {
+  @SameForEveryViewer()
   @FieldResolver(() => Student)
   student(@Root() record: AttendanceRecord, @Ctx() ctx: Context): Promise<Student | null> {
     // A live event's student is loaded once for all its subscribers in this process (issue #11 fan-out).

@@ -1,4 +1,11 @@
-import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  print,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
 
 /**
  * graphql-js' `subscribe`, except that one live event is executed once per distinct operation, not
@@ -7,19 +14,22 @@ import { createSourceEventStream, execute, print, type ExecutionArgs, type Execu
  * serialisation of every scalar): that, not the lookups, was most of the cost of a fan-out.
  *
  * Subscribers share a result when they run the same document with the same variables and
- * `shareKey` gives their contexts the same key: the caller's identity, since field resolvers may
- * decide what a viewer sees. A null key never shares. The event object itself is the other half of
+ * `shareKey` gives their contexts (and document) the same key: the caller's identity, since field
+ * resolvers may decide what a viewer sees, or less where the document selects only fields that
+ * are the same for every viewer (same-for-every-viewer.ts). A null key never shares. The event object itself is the other half of
  * the key (the pub/sub hands every subscriber of a process the same parsed payload), held weakly,
  * so a result lives exactly as long as the event does.
  */
-export function sharedEventSubscribe(shareKey: (contextValue: unknown) => string | null) {
+export function sharedEventSubscribe(
+  shareKey: (contextValue: unknown, document: DocumentNode) => string | null,
+) {
   const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) {
       return stream;
     }
-    const viewer = shareKey(args.contextValue);
+    const viewer = shareKey(args.contextValue, args.document);
     const operation =
       viewer === null
         ? null
