@@ -47,13 +47,15 @@ describe(lockDataDir.name, () => {
   it('takes over a torn lock file, and a live pid that is not the recorded process (pid reuse)', async () => {
     await writeFile(lockPathOf(dataDir), '{"pid": 12');
     await (await lockDataDir(dataDir)).release();
-    // Our parent is alive but started long before this "holder" claims to have started.
+    // Our parent is alive but started well before this "holder" claims to have started (a minute
+    // after its real start: "now" is not enough when the test runs within seconds of its parent).
+    const parentStarted = Date.parse(startOf(process.ppid) ?? new Date().toISOString());
     await writeFile(
       lockPathOf(dataDir),
       JSON.stringify({
         pid: process.ppid,
         host: os.hostname(),
-        processStartedAt: new Date().toISOString(),
+        processStartedAt: new Date(parentStarted + 60_000).toISOString(),
         acquiredAt: '',
         dataDir,
       }),
