@@ -9,7 +9,7 @@ import { formatError } from '../schema/errors';
 import { findUnsafeArgument, unsafeTextError } from '../schema/safe-text';
 import { sharedEventSubscribe } from '../schema/shared-subscribe';
 import { selectsOnlyViewerIndependentFields } from '../schema/viewer-independent';
-import { RECHECK_MS, sharedCredentialChecks } from './credential-checks';
+import { sharedCredentialChecks } from './credential-checks';
 import { rateLimitedError } from './edge-errors';
 import type { GraphQLLimits } from './graphql-limits';
 import type { ServerHooks } from './types';
@@ -38,7 +38,6 @@ type SocketState = {
   address?: string;
   authorization?: string;
   apiKey?: string;
-  checkedAt?: number;
   expiryTimer?: NodeJS.Timeout;
 };
 
@@ -76,18 +75,14 @@ export function startWebSocketServer(
       closeSocket(socket, 'Forbidden: credentials expired');
       return null;
     }
-    if (state.checkedAt !== undefined && now - state.checkedAt < RECHECK_MS) {
-      return viewer;
-    }
-    const check = checkCredentials(state.authorization, state.apiKey);
-    const fresh = await check.viewer;
+    // At most one query per credential and RECHECK_MS, shared with its other sockets.
+    const fresh = await checkCredentials(state.authorization, state.apiKey).viewer;
     if (fresh.kind === 'anonymous') {
       state.viewer = fresh;
       closeSocket(socket, 'Forbidden: credentials revoked');
       return null;
     }
     state.viewer = fresh;
-    state.checkedAt = check.at;
     return fresh;
   };
   /** Ends a result stream (without delivering the event) once the socket's credentials fail. */
@@ -131,8 +126,7 @@ export function startWebSocketServer(
         const params = ctx.connectionParams ?? {};
         const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
         const apiKey = typeof params.apiKey === 'string' ? params.apiKey : undefined;
-        const check = checkCredentials(authorization, apiKey);
-        const viewer = await check.viewer;
+        const viewer = await checkCredentials(authorization, apiKey).viewer;
         if (viewer.kind === 'anonymous') {
           return false;
         }
@@ -141,7 +135,6 @@ export function startWebSocketServer(
           address,
           authorization,
           apiKey,
-          checkedAt: check.at,
         });
         if (viewer.kind === 'user' && viewer.expiresAt !== undefined) {
           // Closed when the token expires even if nothing is sent: the client renews and reconnects.

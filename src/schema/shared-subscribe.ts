@@ -15,10 +15,11 @@ import {
  *
  * Subscribers share a result when they run the same document with the same variables and
  * `shareKey` gives their contexts (and document) the same key: the caller's identity, since field
- * resolvers may decide what a viewer sees, or less where the document selects only fields that
- * are the same for every viewer (same-for-every-viewer.ts). A null key never shares. The event object itself is the other half of
- * the key (the pub/sub hands every subscriber of a process the same parsed payload), held weakly,
- * so a result lives exactly as long as the event does.
+ * resolvers may decide what a viewer sees, or only the institution where the document selects
+ * fields that are the same for every viewer (same-for-every-viewer.ts). A null key never shares.
+ * The event object itself is the other half of the key (the pub/sub hands every subscriber of a
+ * process the same parsed payload), held weakly, so a result lives exactly as long as the event
+ * does.
  */
 export function sharedEventSubscribe(
   shareKey: (contextValue: unknown, document: DocumentNode) => string | null,
